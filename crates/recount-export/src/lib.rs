@@ -1,0 +1,1 @@
+//! Writing records, persons and capture histories as CSV and Parquet.

@@ -1,0 +1,1 @@
+//! Record linkage: block, compare, classify, cluster, review.

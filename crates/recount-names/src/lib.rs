@@ -1,0 +1,1 @@
+//! Cross-script person names (Cyrillic and Latin): parse, normalise, key and compare.

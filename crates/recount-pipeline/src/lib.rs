@@ -1,0 +1,1 @@
+//! The pipeline's named steps over a project database.

@@ -1,0 +1,1 @@
+//! The project database. All SQL lives in this crate.

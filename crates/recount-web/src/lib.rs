@@ -1,0 +1,1 @@
+//! The documentation desk: web pages, accounts and the JSON API.
