@@ -1,0 +1,1 @@
+// Tests of `recount demo` (owned by the demo work).

@@ -1,0 +1,1 @@
+// Tests of `recount estimate` (owned by the estimate work).

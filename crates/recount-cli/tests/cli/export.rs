@@ -1,0 +1,1 @@
+// Tests of `recount export` (owned by the export work).

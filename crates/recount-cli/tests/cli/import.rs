@@ -1,0 +1,1 @@
+// Tests of `recount import` (owned by the import work).

@@ -1,0 +1,1 @@
+// Tests of `recount link` (owned by the link work).

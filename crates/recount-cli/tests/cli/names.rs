@@ -1,0 +1,1 @@
+// Tests of `recount names` (owned by the names work).
