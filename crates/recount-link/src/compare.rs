@@ -1,0 +1,369 @@
+//! The **compare** step: for a pair of records, one level per comparison, coded as a small
+//! integer (0 = null: a value missing on either side; 1 = the best level; …). A pair's levels
+//! form its comparison vector, [`Gamma`], nine bytes with no allocation.
+
+use crate::name::NAME_LEVELS;
+use crate::prepare::{Dataset, NONE, Pair, RecordIndex};
+use rayon::prelude::*;
+use recount_types::{DatePrecision, PartialDate};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The comparisons, in vector order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    Name,
+    BirthDate,
+    AgeVsBirth,
+    Sex,
+    BirthPlace,
+    Residence,
+    Citizenship,
+    Document,
+    Event,
+}
+
+/// How many comparisons a vector holds.
+pub const COMPARISONS: usize = 9;
+
+/// One pair's comparison vector: per comparison, 0 for null or the level's position plus one.
+pub type Gamma = [u8; COMPARISONS];
+
+impl Comparison {
+    pub const ALL: [Comparison; COMPARISONS] = [
+        Comparison::Name,
+        Comparison::BirthDate,
+        Comparison::AgeVsBirth,
+        Comparison::Sex,
+        Comparison::BirthPlace,
+        Comparison::Residence,
+        Comparison::Citizenship,
+        Comparison::Document,
+        Comparison::Event,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comparison::Name => "name",
+            Comparison::BirthDate => "birth_date",
+            Comparison::AgeVsBirth => "age_vs_birth",
+            Comparison::Sex => "sex",
+            Comparison::BirthPlace => "birth_place",
+            Comparison::Residence => "residence",
+            Comparison::Citizenship => "citizenship",
+            Comparison::Document => "document",
+            Comparison::Event => "event",
+        }
+    }
+
+    /// The non-null levels, best (strongest evidence of a match) first.
+    pub fn levels(self) -> &'static [&'static str] {
+        match self {
+            Comparison::Name => &NAME_LEVELS,
+            Comparison::BirthDate => &[
+                "exact",
+                "day_month_swapped",
+                "one_digit_off",
+                "same_at_lower_precision",
+                "same_year",
+                "year_plus_minus_one",
+                "different",
+            ],
+            Comparison::AgeVsBirth => &[
+                "consistent_narrow",
+                "consistent",
+                "within_two_years",
+                "inconsistent",
+            ],
+            Comparison::Sex => &["same", "different"],
+            Comparison::BirthPlace => &["exact", "similar", "different"],
+            Comparison::Residence => &["exact", "similar_high", "similar", "different"],
+            Comparison::Citizenship => &["origin_same", "overlap", "disjoint"],
+            Comparison::Document => &["exact", "one_edit", "different"],
+            Comparison::Event => &[
+                "same_event_same_time",
+                "same_event",
+                "same_time_other_event",
+                "different",
+            ],
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The label of a coded level (`null` for 0).
+    pub fn level_label(self, code: u8) -> &'static str {
+        if code == 0 {
+            "null"
+        } else {
+            self.levels()
+                .get(usize::from(code) - 1)
+                .copied()
+                .unwrap_or("?")
+        }
+    }
+}
+
+impl fmt::Display for Comparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Days within which two events are taken to be "at the same time".
+const EVENT_WINDOW_DAYS: i32 = 31;
+
+/// Compares two records.
+pub fn compare(ds: &Dataset, i: RecordIndex, j: RecordIndex) -> Gamma {
+    let (i, j) = (i as usize, j as usize);
+    let mut g = [0u8; COMPARISONS];
+    g[0] = match (ds.name_features(i as u32), ds.name_features(j as u32)) {
+        (Some(a), Some(b)) => {
+            if ds.name[i] == ds.name[j] {
+                1
+            } else {
+                a.compare(b) + 1
+            }
+        }
+        _ => 0,
+    };
+    g[1] = match (ds.birth[i], ds.birth[j]) {
+        (Some(a), Some(b)) => birth_level(a, b),
+        _ => 0,
+    };
+    g[2] = age_level(ds, i, j);
+    g[3] = match (ds.sex[i], ds.sex[j]) {
+        (Some(a), Some(b)) => {
+            if a == b {
+                1
+            } else {
+                2
+            }
+        }
+        _ => 0,
+    };
+    g[4] = place_level(ds, ds.birth_place[i], ds.birth_place[j], false);
+    g[5] = place_level(ds, ds.residence[i], ds.residence[j], true);
+    g[6] = match (ds.countries[i], ds.countries[j]) {
+        (NONE, _) | (_, NONE) => 0,
+        (a, b) => {
+            if ds.origin[i].is_some() && ds.origin[i] == ds.origin[j] {
+                1
+            } else if a == b || overlaps(&ds.country_sets[a as usize], &ds.country_sets[b as usize])
+            {
+                2
+            } else {
+                3
+            }
+        }
+    };
+    g[7] = match (ds.document[i], ds.document[j]) {
+        (NONE, _) | (_, NONE) => 0,
+        (a, b) if a == b => 1,
+        (a, b) => {
+            let (x, y) = (
+                ds.documents.get(a).unwrap_or(""),
+                ds.documents.get(b).unwrap_or(""),
+            );
+            if within_one_edit(x.as_bytes(), y.as_bytes()) {
+                2
+            } else {
+                3
+            }
+        }
+    };
+    g[8] = event_level(ds, i, j);
+    g
+}
+
+/// Compares every pair (in parallel), in the pairs' order.
+pub fn compare_pairs(ds: &Dataset, pairs: &[Pair]) -> Vec<Gamma> {
+    pairs
+        .par_iter()
+        .with_min_len(4096)
+        .map(|p| compare(ds, p.a, p.b))
+        .collect()
+}
+
+fn birth_level(a: PartialDate, b: PartialDate) -> u8 {
+    let both_days = a.precision() == DatePrecision::Day && b.precision() == DatePrecision::Day;
+    if a == b {
+        return 1;
+    }
+    if both_days && a.year() == b.year() {
+        let (am, ad, bm, bd) = (a.month(), a.day(), b.month(), b.day());
+        if am == bd && ad == bm {
+            return 2;
+        }
+    }
+    if both_days && one_digit_apart(a, b) {
+        return 3;
+    }
+    if a.year() == b.year() {
+        // One date is less precise and agrees with the other as far as it goes.
+        let months_agree = match (a.month(), b.month()) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        };
+        let days_agree = match (a.day(), b.day()) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        };
+        return if months_agree && days_agree { 4 } else { 5 };
+    }
+    if a.year().abs_diff(b.year()) == 1 {
+        return 6;
+    }
+    7
+}
+
+fn one_digit_apart(a: PartialDate, b: PartialDate) -> bool {
+    let digits = |d: PartialDate| {
+        let (y, m, dd) = (
+            u32::from(d.year()),
+            u32::from(d.month().unwrap_or(0)),
+            u32::from(d.day().unwrap_or(0)),
+        );
+        [
+            y / 1000,
+            y / 100 % 10,
+            y / 10 % 10,
+            y % 10,
+            m / 10,
+            m % 10,
+            dd / 10,
+            dd % 10,
+        ]
+    };
+    let (x, y) = (digits(a), digits(b));
+    x.iter().zip(&y).filter(|(p, q)| p != q).count() == 1
+}
+
+/// Compares birth years where at least one side knows its birth year only from an age at the
+/// event (when both have a birth date, the birth-date comparison says it all).
+fn age_level(ds: &Dataset, i: usize, j: usize) -> u8 {
+    if ds.birth[i].is_some() && ds.birth[j].is_some() {
+        return 0;
+    }
+    let range = |k: usize| match ds.birth[k] {
+        Some(d) => Some((d.year(), d.year())),
+        None => Some(ds.implied_birth[k]).filter(|r| r.0 != 0),
+    };
+    let (Some((a0, a1)), Some((b0, b1))) = (range(i), range(j)) else {
+        return 0;
+    };
+    let gap = b0.saturating_sub(a1).max(a0.saturating_sub(b1));
+    if gap == 0 {
+        if a1 - a0 <= 2 && b1 - b0 <= 2 { 1 } else { 2 }
+    } else if gap <= 2 {
+        3
+    } else {
+        4
+    }
+}
+
+fn place_level(ds: &Dataset, a: u32, b: u32, graded: bool) -> u8 {
+    if a == NONE || b == NONE {
+        return 0;
+    }
+    if a == b {
+        return 1;
+    }
+    let (x, y) = (
+        ds.places.get(a).unwrap_or(""),
+        ds.places.get(b).unwrap_or(""),
+    );
+    let sim = token_similarity(x, y);
+    if graded {
+        if sim >= 0.85 {
+            2
+        } else if sim >= 0.6 {
+            3
+        } else {
+            4
+        }
+    } else if sim >= 0.85 {
+        2
+    } else {
+        3
+    }
+}
+
+/// A Dice-like similarity of two token lists where tokens match if their Jaro–Winkler
+/// similarity is at least 0.9 (so one typo or spelling variant per token is forgiven).
+fn token_similarity(x: &str, y: &str) -> f64 {
+    let (mut na, mut nb, mut matched) = (0usize, 0usize, 0usize);
+    for t in y.split(' ') {
+        if !t.is_empty() {
+            nb += 1;
+        }
+    }
+    for s in x.split(' ').filter(|t| !t.is_empty()) {
+        na += 1;
+        if y.split(' ')
+            .any(|t| t == s || (t.len() > 2 && s.len() > 2 && strsim::jaro_winkler(s, t) >= 0.9))
+        {
+            matched += 1;
+        }
+    }
+    if na + nb == 0 {
+        0.0
+    } else {
+        2.0 * matched as f64 / (na + nb) as f64
+    }
+}
+
+fn overlaps<T: Ord>(a: &[T], b: &[T]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    false
+}
+
+/// Whether two byte strings differ by at most one insertion, deletion, substitution or
+/// transposition of neighbours.
+pub(crate) fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    match ra.len().cmp(&rb.len()) {
+        std::cmp::Ordering::Equal => {
+            ra.is_empty()
+                || ra[1..] == rb[1..]
+                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        std::cmp::Ordering::Less => ra == &rb[1..],
+        std::cmp::Ordering::Greater => &ra[1..] == rb,
+    }
+}
+
+fn event_level(ds: &Dataset, i: usize, j: usize) -> u8 {
+    let (ea, eb) = (ds.event[i], ds.event[j]);
+    let (wa, wb) = (ds.event_window[i], ds.event_window[j]);
+    let have_dates = wa.0 != i32::MIN && wb.0 != i32::MIN;
+    let have_terms = ea != NONE && eb != NONE;
+    if !have_dates && !have_terms {
+        return 0;
+    }
+    let close = have_dates && wa.0 - EVENT_WINDOW_DAYS <= wb.1 && wb.0 - EVENT_WINDOW_DAYS <= wa.1;
+    let same = have_terms && ea == eb;
+    match (same, close) {
+        (true, true) => 1,
+        (true, false) => 2,
+        (false, true) => 3,
+        (false, false) => 4,
+    }
+}
+
+#[cfg(test)]
+mod tests;

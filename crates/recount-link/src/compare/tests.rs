@@ -1,0 +1,108 @@
+use super::*;
+use crate::prepare::{Dataset, DedupePolicy};
+use recount_types::Record;
+
+fn birth(a: &str, b: &str) -> &'static str {
+    let (a, b): (PartialDate, PartialDate) = (a.parse().unwrap(), b.parse().unwrap());
+    Comparison::BirthDate.level_label(birth_level(a, b))
+}
+
+#[test]
+fn birth_date_levels() {
+    let check = |a: &str, b: &str, want: &str| assert_eq!(birth(a, b), want, "{a} vs {b}");
+    check("1980-03-05", "1980-03-05", "exact");
+    check("1980-03-05", "1980-05-03", "day_month_swapped");
+    check("1980-03-05", "1980-03-08", "one_digit_off");
+    check("1980-03-05", "1981-03-05", "one_digit_off");
+    check("1980-03-05", "1980", "same_at_lower_precision");
+    check("1980-03", "1980-03-05", "same_at_lower_precision");
+    check("1980-03-05", "1980-11-21", "same_year");
+    check("1980-03-05", "1979-11-21", "year_plus_minus_one");
+    check("1980", "1979", "year_plus_minus_one");
+    check("1980-03-05", "1975-11-21", "different");
+}
+
+#[test]
+fn one_edit_documents() {
+    let check = |a: &str, b: &str, want: bool| {
+        assert_eq!(within_one_edit(a.as_bytes(), b.as_bytes()), want, "{a} {b}")
+    };
+    check("AB123", "AB123", true);
+    check("AB123", "AB124", true);
+    check("AB123", "AB1234", true);
+    check("AB123", "BA123", true);
+    check("AB123", "AB213", true);
+    check("AB123", "AB321", false);
+    check("AB123", "XY123", false);
+}
+
+type Row<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+fn dataset(rows: &[Row]) -> Dataset {
+    let records: Vec<Record> = rows
+        .iter()
+        .map(|(src, id, name, birth, residence, doc)| {
+            let mut r = Record::new(*src, *id);
+            r.name = name.map(str::to_owned);
+            r.birth_date = birth.map(|b| b.parse().unwrap());
+            r.residence = residence.map(str::to_owned);
+            r.document_id = doc.map(str::to_owned);
+            r
+        })
+        .collect();
+    Dataset::from_records(&records, &DedupePolicy::default())
+}
+
+#[test]
+fn places_and_documents_compare_across_scripts_and_forms() {
+    let ds = dataset(&[
+        (
+            "a",
+            "1",
+            Some("Бекболат Асанов"),
+            Some("1980-03-05"),
+            Some("г. Москва"),
+            Some("AB 123456"),
+        ),
+        (
+            "b",
+            "1",
+            Some("Bekbolat Asanov"),
+            Some("1980"),
+            Some("Moscow"),
+            Some("ab123456"),
+        ),
+        ("b", "2", None, None, Some("Osh"), Some("ab123465")),
+    ]);
+    let g = compare(&ds, 0, 1);
+    assert_eq!(
+        Comparison::Residence.level_label(g[Comparison::Residence.index()]),
+        "exact"
+    );
+    assert_eq!(
+        Comparison::Document.level_label(g[Comparison::Document.index()]),
+        "exact"
+    );
+    assert_eq!(
+        Comparison::BirthDate.level_label(g[Comparison::BirthDate.index()]),
+        "same_at_lower_precision"
+    );
+    assert_ne!(Comparison::Name.level_label(g[0]), "different");
+    let g = compare(&ds, 0, 2);
+    assert_eq!(g[0], 0, "a missing name is null");
+    assert_eq!(
+        Comparison::Document.level_label(g[Comparison::Document.index()]),
+        "one_edit"
+    );
+    assert_eq!(
+        Comparison::Residence.level_label(g[Comparison::Residence.index()]),
+        "different"
+    );
+}

@@ -1,0 +1,178 @@
+//! Place names (birth place, residence): one normal form for a place written in Cyrillic or
+//! Latin, with the English exonyms that transliteration alone does not reach (`Москва` =
+//! `Moscow`, `Ленинабад` = `Khujand`).
+
+use crate::name::latin_skeleton;
+
+/// Words that only say what kind of place follows ("г. Ош", "city of Osh", "Ошская область").
+const NOISE: &[&str] = &[
+    "г",
+    "гор",
+    "город",
+    "пос",
+    "посёлок",
+    "поселок",
+    "с",
+    "село",
+    "обл",
+    "область",
+    "р",
+    "район",
+    "ул",
+    "улица",
+    "city",
+    "town",
+    "of",
+    "the",
+    "village",
+    "region",
+    "oblast",
+    "obl",
+    "district",
+    "st",
+    "ul",
+];
+
+/// Cyrillic spellings (lower case) whose English form differs from their transliteration, and
+/// old or colloquial names of the same place, each with the English form they normalise to.
+const EXONYMS: &[(&str, &str)] = &[
+    ("москва", "moscow"),
+    ("moskva", "moscow"),
+    ("мск", "moscow"),
+    ("санкт-петербург", "saint petersburg"),
+    ("санкт петербург", "saint petersburg"),
+    ("петербург", "saint petersburg"),
+    ("питер", "saint petersburg"),
+    ("спб", "saint petersburg"),
+    ("ленинград", "saint petersburg"),
+    ("st petersburg", "saint petersburg"),
+    ("sankt-peterburg", "saint petersburg"),
+    ("sankt peterburg", "saint petersburg"),
+    ("ош", "osh"),
+    ("худжанд", "khujand"),
+    ("хужанд", "khujand"),
+    ("ходжент", "khujand"),
+    ("ленинабад", "khujand"),
+    ("khodzhent", "khujand"),
+    ("leninabad", "khujand"),
+    ("фрунзе", "bishkek"),
+    ("frunze", "bishkek"),
+    ("алма-ата", "almaty"),
+    ("алма ата", "almaty"),
+    ("алматы", "almaty"),
+    ("alma-ata", "almaty"),
+    ("alma ata", "almaty"),
+    ("нур-султан", "astana"),
+    ("нур султан", "astana"),
+    ("целиноград", "astana"),
+    ("акмола", "astana"),
+    ("ташкент", "tashkent"),
+    ("тошкент", "tashkent"),
+    ("toshkent", "tashkent"),
+    ("самарканд", "samarkand"),
+    ("samarqand", "samarkand"),
+    ("бухара", "bukhara"),
+    ("buxoro", "bukhara"),
+    ("бухоро", "bukhara"),
+    ("фергана", "fergana"),
+    ("farg'ona", "fergana"),
+    ("fargona", "fergana"),
+    ("андижан", "andijan"),
+    ("andijon", "andijan"),
+    ("наманган", "namangan"),
+    ("джалал-абад", "jalal-abad"),
+    ("жалал-абад", "jalal-abad"),
+    ("jalalabad", "jalal-abad"),
+    ("курган-тюбе", "bokhtar"),
+    ("бохтар", "bokhtar"),
+    ("qurghonteppa", "bokhtar"),
+    ("kurgan-tyube", "bokhtar"),
+    ("екатеринбург", "yekaterinburg"),
+    ("свердловск", "yekaterinburg"),
+    ("нижний новгород", "nizhny novgorod"),
+    ("горький", "nizhny novgorod"),
+    ("россия", "russia"),
+    ("рф", "russia"),
+    ("кыргызстан", "kyrgyzstan"),
+    ("киргизия", "kyrgyzstan"),
+    ("кыргызская республика", "kyrgyzstan"),
+    ("kirghizia", "kyrgyzstan"),
+    ("kyrgyz republic", "kyrgyzstan"),
+    ("таджикистан", "tajikistan"),
+    ("тоҷикистон", "tajikistan"),
+    ("узбекистан", "uzbekistan"),
+    ("ўзбекистон", "uzbekistan"),
+    ("o'zbekiston", "uzbekistan"),
+    ("uzbekiston", "uzbekistan"),
+    ("казахстан", "kazakhstan"),
+    ("қазақстан", "kazakhstan"),
+    ("qazaqstan", "kazakhstan"),
+];
+
+/// The normal form of a place name: lower case, noise words dropped, exonyms applied (to the
+/// whole text and to each comma-separated part), then the name engine's Latin skeleton. Empty
+/// when nothing is left.
+pub fn normalise_place(text: &str) -> String {
+    let lower = text.trim().to_lowercase();
+    let mut parts = Vec::new();
+    for part in lower.split([',', ';', '/']) {
+        let words: Vec<&str> = part
+            .split(|c: char| c.is_whitespace() || c == '.' || c == '(' || c == ')')
+            .filter(|w| !w.is_empty() && !NOISE.contains(w))
+            .collect();
+        if words.is_empty() {
+            continue;
+        }
+        let joined = words.join(" ");
+        if let Some((_, en)) = EXONYMS.iter().find(|(k, _)| *k == joined) {
+            parts.push((*en).to_owned());
+            continue;
+        }
+        let mapped: Vec<&str> = words
+            .iter()
+            .map(|w| {
+                EXONYMS
+                    .iter()
+                    .find(|(k, _)| k == w)
+                    .map_or(*w, |(_, en)| *en)
+            })
+            .collect();
+        parts.push(mapped.join(" "));
+    }
+    latin_skeleton(&parts.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_place;
+
+    fn check(a: &str, b: &str, same: bool) {
+        assert_eq!(
+            normalise_place(a) == normalise_place(b),
+            same,
+            "{a} vs {b}: {} / {}",
+            normalise_place(a),
+            normalise_place(b)
+        );
+    }
+
+    #[test]
+    fn exonyms_and_scripts_meet() {
+        check("Москва", "Moscow", true);
+        check("г. Москва", "Moscow", true);
+        check("Ош", "Osh", true);
+        check("г. Ош", "city of Osh", true);
+        check("Худжанд", "Khujand", true);
+        check("Ленинабад", "Khujand", true);
+        check("Бишкек", "Bishkek", true);
+        check("Алма-Ата", "Almaty", true);
+        check("Москва", "Osh", false);
+        check("Худжанд", "Душанбе", false);
+    }
+
+    #[test]
+    fn nothing_left_is_empty() {
+        assert_eq!(normalise_place("г."), "");
+        assert_eq!(normalise_place("  "), "");
+    }
+}

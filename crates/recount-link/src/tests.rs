@@ -1,0 +1,342 @@
+//! End-to-end checks of `link` on small data made here with a known truth, and the bad inputs
+//! every step must survive.
+
+use super::*;
+use recount_types::Record;
+
+const GIVEN: [&str; 12] = [
+    "Bekbolat", "Aigul", "Dilshod", "Farrukh", "Jamshed", "Nurlan", "Rustam", "Gulnara", "Erlan",
+    "Timur", "Zarina", "Alisher",
+];
+const FAMILY: [&str; 12] = [
+    "Asanov",
+    "Jumabaeva",
+    "Hasanov",
+    "Sharipov",
+    "Rahmonov",
+    "Toktogulov",
+    "Karimov",
+    "Aitmatova",
+    "Kasymov",
+    "Yuldashev",
+    "Mirzoeva",
+    "Tashiev",
+];
+
+/// Two lists of the same `n` people (list b drops every fourth person and misspells some
+/// names), and the true person of each record.
+fn two_lists(n: usize) -> (Vec<Record>, Vec<usize>) {
+    let mut records = Vec::new();
+    let mut truth = Vec::new();
+    for p in 0..n {
+        let given = GIVEN[p % GIVEN.len()];
+        let family = FAMILY[(p / GIVEN.len()) % FAMILY.len()];
+        let year = 1960 + (p * 7 % 40) as u16;
+        let (month, day) = (1 + (p % 12) as u8, 1 + (p * 3 % 28) as u8);
+        let mut a = Record::new("a", format!("a{p}"));
+        a.given_name = Some(given.into());
+        a.family_name = Some(family.into());
+        a.birth_date = recount_types::PartialDate::ymd(year, month, day);
+        a.residence = Some(["Moscow", "Osh", "Khujand", "Bishkek"][p % 4].into());
+        records.push(a);
+        truth.push(p);
+        if p % 4 == 3 {
+            continue;
+        }
+        let mut b = Record::new("b", format!("b{p}"));
+        let family_b = if p % 5 == 0 {
+            family.replacen('a', "o", 1)
+        } else {
+            family.to_owned()
+        };
+        b.name = Some(format!("{family_b} {given}"));
+        b.birth_date = if p % 3 == 0 {
+            recount_types::PartialDate::year_only(year)
+        } else {
+            recount_types::PartialDate::ymd(year, month, day)
+        };
+        b.residence = Some(["Москва", "Ош", "Худжанд", "Бишкек"][p % 4].into());
+        records.push(b);
+        truth.push(p);
+    }
+    (records, truth)
+}
+
+/// Pairwise precision and recall of a clustering against the truth.
+fn precision_recall(clustering: &Clustering, truth: &[usize]) -> (f64, f64) {
+    let n = truth.len();
+    let (mut tp, mut fp, mut fneg) = (0u64, 0u64, 0u64);
+    for i in 0..n {
+        for j in i + 1..n {
+            let same_pred = clustering.cluster_of[i] == clustering.cluster_of[j];
+            let same_true = truth[i] == truth[j];
+            match (same_pred, same_true) {
+                (true, true) => tp += 1,
+                (true, false) => fp += 1,
+                (false, true) => fneg += 1,
+                _ => {}
+            }
+        }
+    }
+    (
+        tp as f64 / (tp + fp).max(1) as f64,
+        tp as f64 / (tp + fneg).max(1) as f64,
+    )
+}
+
+fn run(records: &[Record], dedupe: &[&str]) -> (Dataset, LinkRun) {
+    let policy = DedupePolicy {
+        sources: dedupe.iter().map(|s| (*s).into()).collect(),
+    };
+    let ds = Dataset::from_records(records, &policy);
+    let run = link(&ds, &Model::default(), &[], &LinkConfig::with_seed(7));
+    (ds, run)
+}
+
+#[test]
+fn two_lists_link_across_scripts_and_spellings() {
+    let (records, truth) = two_lists(144);
+    let (_, run) = run(&records, &[]);
+    assert!(
+        matches!(run.training, TrainingOutcome::Trained(_)),
+        "{:?}",
+        run.training
+    );
+    let (p, r) = precision_recall(&run.clustering, &truth);
+    assert!(p > 0.97 && r > 0.9, "precision {p}, recall {r}");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_result() {
+    let (records, _) = two_lists(60);
+    let (_, a) = run(&records, &[]);
+    let (_, b) = run(&records, &[]);
+    assert_eq!(a.clustering, b.clustering);
+    assert_eq!(a.model, b.model);
+}
+
+#[test]
+fn a_source_that_lists_each_person_once_is_never_merged_with_itself() {
+    // The same person twice in list a: without --dedupe the two a-records stay apart.
+    let (mut records, _) = two_lists(40);
+    let mut twin = records[0].clone();
+    twin.record_id = "a-twin".into();
+    records.push(twin);
+    let (ds, run) = run(&records, &[]);
+    let last = (ds.len() - 1) as u32;
+    assert_ne!(
+        run.clustering.cluster_of[0],
+        run.clustering.cluster_of[last as usize]
+    );
+    let (ds, run2) = self::run(&records, &["a"]);
+    assert_eq!(ds.len(), records.len());
+    assert_eq!(
+        run2.clustering.cluster_of[0],
+        run2.clustering.cluster_of[last as usize]
+    );
+}
+
+#[test]
+fn the_model_round_trips_through_json_with_its_history() {
+    let (records, _) = two_lists(80);
+    let (_, run) = run(&records, &[]);
+    let json = run.model.to_json();
+    let back = Model::from_json(&json).unwrap();
+    assert_eq!(back, run.model);
+    assert_eq!(back.revision, 1);
+    let name_exact = &back.params(Comparison::Name).levels[0];
+    assert!(name_exact.m.history.len() >= 2, "default then EM");
+    assert!(matches!(
+        name_exact.u.method(),
+        Method::RandomSampling | Method::RandomSamplingBound
+    ));
+    assert!(Model::from_json("{\"format\":\"other\"}").is_err());
+    let newer = json.replacen("\"version\": 1", "\"version\": 99", 1);
+    assert!(matches!(
+        Model::from_json(&newer),
+        Err(ModelError::UnsupportedVersion(99))
+    ));
+}
+
+#[test]
+fn explanations_add_up_to_the_score() {
+    let (records, _) = two_lists(80);
+    let (ds, run) = run(&records, &[]);
+    for (k, p) in run.blocking.pairs.iter().enumerate().take(50) {
+        let e = explain(&ds, &run.model, *p);
+        let sum =
+            e.prior + e.contributions.iter().map(|c| c.weight).sum::<f64>() + e.term_frequency;
+        assert!((sum - e.match_weight).abs() < 1e-6);
+        assert!(
+            (e.match_weight - f64::from(run.weights[k])).abs() < 1e-3,
+            "{} vs {}",
+            e.match_weight,
+            run.weights[k]
+        );
+    }
+}
+
+#[test]
+fn decisions_are_hard_constraints_and_change_the_model() {
+    let (records, _) = two_lists(80);
+    let (ds, run) = run(&records, &[]);
+    // Pick a linked pair and a separate pair; decide against the model on both.
+    let linked = run
+        .blocking
+        .pairs
+        .iter()
+        .find(|p| {
+            run.clustering.cluster_of[p.a as usize] == run.clustering.cluster_of[p.b as usize]
+        })
+        .copied()
+        .unwrap();
+    let apart = Pair::new(0, (ds.len() - 1) as u32);
+    let decide = |p: Pair, v: Verdict| Decision {
+        left: ds.key(p.a),
+        right: ds.key(p.b),
+        verdict: v,
+        reviewer: "ana".into(),
+        decided_at: "2026-11-26T17:00:00Z".into(),
+    };
+    let decisions = vec![
+        decide(linked, Verdict::Different),
+        decide(apart, Verdict::Same),
+    ];
+    let policy = DedupePolicy::default();
+    let ds2 = Dataset::from_records(&records, &policy);
+    let run2 = link(
+        &ds2,
+        &Model::default(),
+        &decisions,
+        &LinkConfig::with_seed(7),
+    );
+    let c = &run2.clustering.cluster_of;
+    assert_ne!(c[linked.a as usize], c[linked.b as usize]);
+    assert_eq!(c[apart.a as usize], c[apart.b as usize]);
+    assert_eq!(run2.decisions.labels.len(), 2);
+    assert_eq!(run2.model.prior.method(), Method::EmWithDecisions);
+}
+
+#[test]
+fn the_review_queue_puts_the_biggest_change_first() {
+    let (records, _) = two_lists(144);
+    let (ds, run) = run(&records, &[]);
+    let q = review_queue(
+        &ds,
+        &run.blocking.pairs,
+        &run.weights,
+        &run.clustering,
+        &[],
+        0.5,
+        (0.0, 1.0),
+        20,
+    );
+    assert!(!q.is_empty());
+    for w in q.windows(2) {
+        assert!(w[0].expected_change >= w[1].expected_change);
+    }
+}
+
+#[test]
+fn one_record_is_one_person_with_a_warning() {
+    let (records, _) = two_lists(1);
+    let (_, run) = run(&records[..1], &[]);
+    assert_eq!(run.clustering.cluster_of, vec![0]);
+    assert!(run.warnings.iter().any(|w| w.contains("only one record")));
+    assert!(matches!(
+        run.training,
+        TrainingOutcome::KeptPrevious(TrainingFailure::TooFewRecords(1))
+    ));
+}
+
+#[test]
+fn no_names_at_all_is_defined() {
+    let records: Vec<Record> = (0..30)
+        .map(|i| {
+            let mut r = Record::new(if i % 2 == 0 { "a" } else { "b" }, format!("{i}"));
+            r.birth_date = recount_types::PartialDate::year_only(1970 + (i / 2) as u16);
+            r
+        })
+        .collect();
+    let (_, run) = run(&records, &[]);
+    assert_eq!(run.clustering.persons(), 30);
+    assert!(
+        run.warnings
+            .iter()
+            .any(|w| w.contains("no record has a name"))
+    );
+}
+
+#[test]
+fn identical_records_do_not_train_a_degenerate_model() {
+    let records: Vec<Record> = (0..40)
+        .map(|i| {
+            let mut r = Record::new("hotline", format!("{i}"));
+            r.name = Some("Bekbolat Asanov".into());
+            r
+        })
+        .collect();
+    let (_, run) = run(&records, &["hotline"]);
+    assert_eq!(run.clustering.cluster_of.len(), 40);
+    assert!(
+        matches!(run.training, TrainingOutcome::KeptPrevious(_)),
+        "{:?}",
+        run.training
+    );
+    assert!(
+        run.warnings.iter().any(|w| w.contains("training failed")),
+        "{:?}",
+        run.warnings
+    );
+    assert_eq!(
+        run.model,
+        Model::default(),
+        "the previous model is untouched"
+    );
+}
+
+#[test]
+fn two_sources_with_no_overlap_stay_apart() {
+    let (a, _) = two_lists(40);
+    let mut records: Vec<Record> = a.into_iter().filter(|r| r.source.as_str() == "a").collect();
+    let (b, _) = two_lists(80);
+    records.extend(
+        b.into_iter()
+            .filter(|r| r.source.as_str() == "b")
+            .skip(40)
+            .map(|mut r| {
+                r.name = r.name.map(|n| format!("{n}ович"));
+                r.birth_date = recount_types::PartialDate::year_only(1930);
+                r
+            }),
+    );
+    let (ds, run) = run(&records, &[]);
+    assert!(
+        run.clustering.persons() >= ds.len() - 2,
+        "{} persons of {}",
+        run.clustering.persons(),
+        ds.len()
+    );
+}
+
+#[test]
+fn a_giant_block_is_skipped_with_a_warning_and_ends() {
+    let records: Vec<Record> = (0..100_000)
+        .map(|i| {
+            let mut r = Record::new("list", format!("{i}"));
+            r.name = Some("Muhammad Karimov".into());
+            r.birth_date = recount_types::PartialDate::year_only(1980);
+            r
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let (_, run) = run(&records, &["list"]);
+    assert!(started.elapsed().as_secs() < 60);
+    assert_eq!(run.clustering.cluster_of.len(), 100_000);
+    let w = run
+        .warnings
+        .iter()
+        .find(|w| w.contains("skipped"))
+        .expect("a warning about the skipped block");
+    assert!(w.contains("100000 records"), "{w}");
+}
