@@ -112,30 +112,19 @@ fn key_hash(parts: impl Hash) -> u64 {
     hasher().hash_one(parts)
 }
 
-/// Per distinct name: the name-engine keys grouped by namespace.
-fn name_key_groups(ds: &Dataset) -> Vec<Vec<Vec<&str>>> {
+/// Per distinct name: the name-engine keys of each core part.
+fn name_key_groups(ds: &Dataset) -> Vec<&[Vec<String>]> {
     ds.names
         .iter()
-        .map(|f| {
-            let Some(f) = f else { return Vec::new() };
-            let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
-            for k in &f.keys {
-                let ns = k.split_once(':').map_or("", |(n, _)| n);
-                match groups.iter_mut().find(|(n, _)| *n == ns) {
-                    Some((_, v)) => v.push(k),
-                    None => groups.push((ns, vec![k])),
-                }
-            }
-            groups.into_iter().map(|(_, v)| v).collect()
-        })
+        .map(|f| f.as_ref().map_or(&[][..], |f| &f.part_keys[..]))
         .collect()
 }
 
-/// The most keys of one namespace a name contributes (a very long name is not allowed to make
-/// a quadratic number of pair keys).
-const MAX_KEYS_PER_NAMESPACE: usize = 6;
+/// The most parts of one name that make keys (a very long name is not allowed to make a
+/// quadratic number of pair keys).
+const MAX_PARTS: usize = 5;
 
-fn rule_keys(ds: &Dataset, rule: BlockingRule, groups: &[Vec<Vec<&str>>]) -> Vec<(u64, u32)> {
+fn rule_keys(ds: &Dataset, rule: BlockingRule, groups: &[&[Vec<String>]]) -> Vec<(u64, u32)> {
     let n = ds.len();
     let per_record = |i: usize, out: &mut Vec<(u64, u32)>| {
         let r = i as u32;
@@ -145,14 +134,20 @@ fn rule_keys(ds: &Dataset, rule: BlockingRule, groups: &[Vec<Vec<&str>>]) -> Vec
                 if id == NONE {
                     return;
                 }
-                for g in &groups[id as usize] {
-                    let g = &g[..g.len().min(MAX_KEYS_PER_NAMESPACE)];
-                    if g.len() == 1 {
-                        out.push((key_hash((0u8, g[0])), r));
+                let parts = groups[id as usize];
+                let parts = &parts[..parts.len().min(MAX_PARTS)];
+                if parts.len() == 1 {
+                    for k in &parts[0] {
+                        out.push((key_hash((0u8, k.as_str())), r));
                     }
-                    for x in 0..g.len() {
-                        for y in x + 1..g.len() {
-                            out.push((key_hash((0u8, g[x], g[y])), r));
+                }
+                for x in 0..parts.len() {
+                    for y in x + 1..parts.len() {
+                        for kx in &parts[x] {
+                            for ky in &parts[y] {
+                                let (lo, hi) = if kx <= ky { (kx, ky) } else { (ky, kx) };
+                                out.push((key_hash((0u8, lo.as_str(), hi.as_str())), r));
+                            }
                         }
                     }
                 }
@@ -170,10 +165,10 @@ fn rule_keys(ds: &Dataset, rule: BlockingRule, groups: &[Vec<Vec<&str>>]) -> Vec
                         _ => return,
                     },
                 };
-                for g in &groups[id as usize] {
-                    for k in g.iter().take(MAX_KEYS_PER_NAMESPACE) {
+                for part in groups[id as usize].iter().take(MAX_PARTS) {
+                    for k in part {
                         for y in years.0..=years.1 {
-                            out.push((key_hash((1u8, *k, y)), r));
+                            out.push((key_hash((1u8, k.as_str(), y)), r));
                         }
                     }
                 }

@@ -1,13 +1,14 @@
 //! The link crate's view of person names: a thin adapter over the name engine
-//! (`recount-names`), so that the rest of the crate sees names as interned, prepared values with
-//! blocking keys, term-frequency keys and a comparison level.
-//!
-//! TEMPORARY: until the name engine's first version lands, a minimal stand-in lives here.
+//! (`recount-names`). Each distinct name is prepared once; linkage sees its per-part blocking
+//! keys, its term-frequency keys, the sex its morphology implies, and a comparison level.
 
+use recount_names::{NameLevel, PreparedName, Role, compare_level};
 use recount_types::Sex;
 
-/// The comparison levels of names, best first (the name engine's nine levels minus "missing",
-/// which is the null level of every comparison).
+pub use recount_names::latin_skeleton;
+
+/// The comparison levels of names, best first (the name engine's levels minus "missing", which
+/// is the null level of every comparison).
 pub const NAME_LEVELS: [&str; 8] = [
     "exact",
     "transliteration",
@@ -22,11 +23,10 @@ pub const NAME_LEVELS: [&str; 8] = [
 /// One distinct name, prepared once.
 #[derive(Debug, Clone)]
 pub struct NameFeatures {
-    raw: String,
-    latin: Vec<String>,
-    skel: Vec<String>,
-    /// Namespaced per-token blocking keys, sorted and distinct.
-    pub keys: Vec<String>,
+    prepared: PreparedName,
+    /// Per core part (given names, surname, father's name): its blocking keys, namespaced
+    /// (`s:` skeleton, `t:` stem of a family role, `a:` alias group).
+    pub part_keys: Vec<Vec<String>>,
     pub given_key: Option<String>,
     pub surname_key: Option<String>,
     pub sex: Option<Sex>,
@@ -44,164 +44,52 @@ impl NameFeatures {
         fn nonempty(s: Option<&str>) -> Option<&str> {
             s.map(str::trim).filter(|s| !s.is_empty())
         }
-        let (text, given_text, family_text) = match nonempty(name) {
-            Some(n) => (n.to_owned(), None, None),
+        let prepared = match nonempty(name) {
+            Some(n) => PreparedName::parse(n),
             None => {
-                let parts: Vec<&str> = [nonempty(family), nonempty(given), nonempty(patronymic)]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                if parts.is_empty() {
-                    return None;
-                }
-                (parts.join(" "), nonempty(given), nonempty(family))
+                PreparedName::from_parts(nonempty(given), nonempty(family), nonempty(patronymic))
             }
         };
-        let raw = text.to_lowercase();
-        let tokens: Vec<&str> = raw
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|t| !t.is_empty())
-            .collect();
-        if tokens.is_empty() {
+        if prepared.is_empty() {
             return None;
         }
-        let mut latin: Vec<String> = tokens.iter().map(|t| translit(t)).collect();
-        let mut skel: Vec<String> = latin.iter().map(|t| skeleton(t)).collect();
-        let given_key = given_text.map(|g| skeleton(&translit(&g.to_lowercase())));
-        let surname_key = family_text.map(|f| skeleton(&translit(&f.to_lowercase())));
-        let (given_key, surname_key) = if given_key.is_none() && surname_key.is_none() {
-            // A single `name` field: the first token is taken as the given name, the last as the
-            // surname (the stand-in does not parse name order).
-            (
-                skel.first().cloned(),
-                skel.last().cloned().filter(|_| skel.len() > 1),
-            )
-        } else {
-            (given_key, surname_key)
-        };
-        let mut keys: Vec<String> = skel
-            .iter()
-            .filter(|s| s.len() > 1)
-            .map(|s| format!("s:{s}"))
-            .collect();
-        keys.sort();
-        keys.dedup();
-        latin.sort();
-        skel.sort();
+        let mut part_keys: Vec<Vec<String>> = Vec::new();
+        for p in prepared.parts() {
+            if !matches!(p.role, Role::Given | Role::Surname | Role::Patronymic)
+                || p.skeleton.is_empty()
+            {
+                continue;
+            }
+            let mut keys = vec![format!("s:{}", p.skeleton)];
+            if p.role != Role::Given && p.stem.len() >= 3 && p.stem != p.skeleton {
+                keys.push(format!("t:{}", p.stem));
+            }
+            if let Some(a) = p.alias {
+                keys.push(format!("a:{a}"));
+            }
+            part_keys.push(keys);
+        }
         Some(NameFeatures {
-            raw: tokens.join(" "),
-            latin,
-            skel,
-            keys,
-            given_key,
-            surname_key,
-            sex: None,
+            given_key: prepared.given_key().map(str::to_owned),
+            surname_key: prepared.surname_key().map(str::to_owned),
+            sex: prepared.sex(),
+            part_keys,
+            prepared,
         })
     }
 
     /// The comparison level index (0 = exact … 7 = different).
     pub fn compare(&self, other: &NameFeatures) -> u8 {
-        if self.raw == other.raw {
-            return 0;
-        }
-        if self.latin == other.latin {
-            return 1;
-        }
-        if self.skel == other.skel {
-            return 2;
-        }
-        let (a, b) = (self.skel.join(" "), other.skel.join(" "));
-        let jw = strsim::jaro_winkler(&a, &b);
-        if jw >= 0.92 {
-            4
-        } else if jw >= 0.80 {
-            6
-        } else {
-            7
+        match compare_level(&self.prepared, &other.prepared) {
+            NameLevel::Exact => 0,
+            NameLevel::Transliteration => 1,
+            NameLevel::Skeleton => 2,
+            NameLevel::AliasOrMorphology => 3,
+            NameLevel::FuzzyHigh => 4,
+            NameLevel::PhoneticOrCompound => 5,
+            NameLevel::FuzzyLow => 6,
+            // Missing cannot happen for two non-empty names; count it as different.
+            _ => 7,
         }
     }
-}
-
-/// The Latin skeleton of a place name or any free text (lower case, transliterated, folded).
-pub fn latin_skeleton(text: &str) -> String {
-    let lower = text.to_lowercase();
-    let tokens: Vec<String> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(|t| skeleton(&translit(t)))
-        .collect();
-    tokens.join(" ")
-}
-
-fn translit(t: &str) -> String {
-    let mut out = String::with_capacity(t.len());
-    for c in t.chars() {
-        let s = match c {
-            'а' => "a",
-            'б' => "b",
-            'в' => "v",
-            'г' => "g",
-            'д' => "d",
-            'е' | 'ё' | 'э' => "e",
-            'ж' => "zh",
-            'з' => "z",
-            'и' | 'і' | 'ӣ' => "i",
-            'й' => "y",
-            'к' => "k",
-            'л' => "l",
-            'м' => "m",
-            'н' => "n",
-            'о' | 'ө' => "o",
-            'п' => "p",
-            'р' => "r",
-            'с' => "s",
-            'т' => "t",
-            'у' | 'ү' | 'ұ' | 'ӯ' | 'ў' => "u",
-            'ф' => "f",
-            'х' | 'ҳ' | 'һ' => "kh",
-            'ц' => "ts",
-            'ч' => "ch",
-            'ш' => "sh",
-            'щ' => "shch",
-            'ъ' | 'ь' => "",
-            'ы' => "y",
-            'ю' => "yu",
-            'я' => "ya",
-            'ә' => "a",
-            'ғ' => "gh",
-            'қ' => "q",
-            'ң' => "ng",
-            'ҷ' => "j",
-            _ => {
-                out.push(c);
-                continue;
-            }
-        };
-        out.push_str(s);
-    }
-    out
-}
-
-fn skeleton(t: &str) -> String {
-    let mut s = t
-        .replace("shch", "sh")
-        .replace("sch", "sh")
-        .replace("dzh", "j")
-        .replace("dj", "j");
-    s = s
-        .replace("zh", "j")
-        .replace("kh", "h")
-        .replace('x', "h")
-        .replace("gh", "g")
-        .replace('q', "k");
-    s = s.replace("ye", "e").replace('y', "i").replace('w', "v");
-    let mut out = String::with_capacity(s.len());
-    let mut last = None;
-    for c in s.chars() {
-        if Some(c) != last {
-            out.push(c);
-        }
-        last = Some(c);
-    }
-    out
 }
