@@ -1,1 +1,107 @@
 //! A seeded, clearly labelled synthetic world: people, sources, the lists they keep, and the truth.
+//!
+//! recount's demo, tests and benchmarks need data whose answer is known: how many people were
+//! affected, which records describe the same person. This crate generates it, sans-IO: every
+//! function takes a seed and returns values. Main items:
+//!
+//! - [`generate`] a [`World`] from a [`WorldConfig`]: the true population ([`TruePerson`]), the
+//!   sources ([`recount_types::Source`]), their lists ([`recount_types::Record`], every Records
+//!   CSV v1 field filled as that source would), the truth (record → [`TruePersonId`]) and the
+//!   [`World::label`] to show with every export and report;
+//! - [`cross_script_lists`] and [`duplicated_records`]: [`LinkageSet`]s for linkage benchmarks;
+//! - [`ru_latin`] and [`national_latin`]: the transliteration systems the generator writes with.
+//!
+//! The same seed always gives byte-identical output (a PCG stream per part of the world, ordered
+//! collections everywhere).
+//!
+//! # The model of the world (what the demo's truth is)
+//!
+//! **Population.** `people` (default 3,000) people refused exit at the border or summoned between
+//! 22 September 2022 and 31 March 2023 (scenario.md). Naming traditions: Kyrgyz 34%, Tajik 25%,
+//! Uzbek 23%, Russian 10%, Kazakh 8%; 5% women. Origin: the tradition's country, except Uzbeks
+//! from Osh (13% of Uzbeks are Kyrgyzstan's citizens), Russians from Kazakhstan/Kyrgyzstan.
+//! Naturalized Russian citizens (citizenship `RU;KG` etc.): 90%, 70% among the deployed.
+//! Stories: 52% stopped at a crossing (Mashtakovo, Petukhovo, Karauzek, Troitsk, Kulunda, Moscow
+//! airports; 35% had a summons before; 70% were told a date before which they may not leave),
+//! 30% summoned (45% also threatened), 18% summoned and deployed (30% of them aged 54–61, "close
+//! to 60"). Ages otherwise 19–55, peaking in the late 30s. 8% of people have a brother or sister
+//! in the population (same father, same surname, half of them stopped together).
+//!
+//! **Names** (national Cyrillic, from the lists in `src/data/`, by birth cohort): Russian
+//! -ов/-ева surnames and patronymics; Kyrgyz -ов surnames from an ancestor (or the father), or
+//! father + уулу/кызы (22%, 40% if born 1990 or later); Kazakh -ов/-ин or father + -ұлы/-қызы
+//! (15%); Uzbek -ов/-ев plus father + ўғли/қизи; Tajik -зода/-зод/-ӣ/-иён (30%, 60% if born 1985
+//! or later) or -ов, with 35% of the new-style and 8% of the -ов holders having changed surname,
+//! so older records still carry the other form. Every person also has the Russian patronymic a
+//! Russian document forms from the father's name.
+//!
+//! **Visibility classes** (latent, the heterogeneity a latent-class model must find):
+//! connected (32% of Kyrgyz, 25% of Kazakhs and Russians, 20% of Uzbeks and Tajiks), ordinary
+//! (50%), isolated (the rest).
+//!
+//! **Sources and capture probabilities.** Base chance by class (connected / ordinary / isolated),
+//! then modifiers, capped at 0.95 ([`capture_probability`]):
+//!
+//! | source | base | modifiers | records |
+//! |---|---|---|---|
+//! | `hotline` | 0.60 / 0.25 / 0.05 | — | 6% call twice (contains duplicates) |
+//! | `lawyers` | 0.16 / 0.05 / 0.01 | ×2 if the hotline recorded them, else ×0.7 (referrals: direct list dependence); ×1.5 for border refusals and threats | one case each, full names, documents |
+//! | `media` | 0.14 / 0.06 / 0.025 | ×3 if vivid (deployed, or 55+) | stories of 1–3 people |
+//! | `media_copies` | follows `media` | each story reprinted by 0/1/2/3 outlets (35/35/20/10%) | same dependency group `media`; duplicates |
+//! | `kg_channel` | 0.50 / 0.20 / 0.04 | × reach: Kyrgyz 1, Kazakh 0.35, Uzbeks from Kyrgyzstan 0.5, others 0.04 | interviews in Kyrgyz spellings |
+//! | `families` | 0.12 / 0.12 / 0.09 | ×2.5 if deployed | relatives' reports, second-hand |
+//!
+//! Given class and covariates, captures are independent except lawyers ← hotline. So the
+//! lists are positively correlated through the classes (hotline, channel and lawyers most),
+//! and the media and families lists depend on the event. For estimation, `media` and
+//! `media_copies` are one list ([`World::true_capture_patterns`] merges them): five lists.
+//! With the default seed, about half the population is recorded by no source; that number is
+//! what an estimate must recover. [`World::expected_coverage`] gives each source's designed
+//! coverage for a population.
+//!
+//! **How each source writes** (rates before `noise` scaling; `noise = 0` gives clean lists):
+//!
+//! - `hotline`: Russian Cyrillic (85%; Uzbek ж → дж 70%, Russian vowels in Uzbek/Tajik -ов
+//!   surnames 35%), national Latin (10%) or national Cyrillic (5%); given name only 25%; one
+//!   `name` field 85%; the earlier surname 40%; ages exact or a birth year; day or month dates;
+//!   typos 6%, Latin look-alike letters 4%.
+//! - `lawyers`: split fields with the Russian patronymic, from documents: Russian Cyrillic 80%,
+//!   Latin 20% (passport systems ICAO 2013 / GOST 2010 / MVD 1997 / Soviet for naturalized
+//!   citizens, national passport conventions otherwise; half in capitals); full birth dates,
+//!   document numbers (3% with two digits swapped), OCR confusions 4%.
+//! - `media` and `media_copies`: Russian (55%) or English (45%: news spelling, or national
+//!   Latin); first name only 35% (45% in reprints), or a surname initial; ages exact or ranges
+//!   ("close to 60" → `55-60`); reprints respell the story and have 5% typos.
+//! - `kg_channel`: Kyrgyz Cyrillic with ү ө ң (70% for Kyrgyz and Kazakh speakers), Kyrgyz Latin
+//!   with J or Zh, or Russian; "given name + father уулу" 30%; month dates, birth places in
+//!   national form.
+//! - `families`: Russian Cyrillic 80% (Soviet дж 25%), surname first with patronymic, the
+//!   earlier surname 60%; month dates and ranges; informant always `relative`.
+//!
+//! Every quote is a short synthetic text starting with `[синтетический текст]` or
+//! `[synthetic text]`, and names no one.
+
+mod dice;
+mod linkage;
+mod lists;
+mod noise;
+mod people;
+mod places;
+mod script;
+mod sources;
+mod testimony;
+mod views;
+mod world;
+
+#[cfg(test)]
+mod tests;
+
+pub use linkage::{
+    CYRILLIC_LIST, LATIN_LIST, LinkageSet, REGISTRY, cross_script_lists, duplicated_records,
+};
+pub use people::{Happening, Nationality, TrueEvent, TruePerson, TruePersonId, Visibility};
+pub use places::Place;
+pub use script::{NationalLatin, RuSystem, national_latin, ru_latin};
+pub use sources::{SourceKind, capture_probability, expected_capture};
+pub use testimony::{QUOTE_LABEL_EN, QUOTE_LABEL_RU};
+pub use world::{CapturePatterns, World, WorldConfig, generate, label};
