@@ -101,8 +101,7 @@ pub fn cross_script_lists(seed: u64, people: usize) -> LinkageSet {
     let mut dice = Dice::derive(seed, 12);
     let noise = Noise(1.0);
     let mut stream = PersonStream::new();
-    let mut cyr = Vec::with_capacity(people);
-    let mut lat = Vec::with_capacity(people);
+    let mut out = Unnumbered::with_capacity(2 * people);
     for _ in 0..people {
         let p = stream.next(&mut pd);
         let mut a = Record::new(CYRILLIC_LIST, "");
@@ -181,15 +180,12 @@ pub fn cross_script_lists(seed: u64, people: usize) -> LinkageSet {
             ),
         );
         fill_common(&mut b, p, &mut dice, noise);
-        cyr.push((dice.next_u64(), a, p.id));
-        lat.push((dice.next_u64(), b, p.id));
+        out.push(0, a, p.id, &mut dice);
+        out.push(1, b, p.id, &mut dice);
     }
-    assemble(
+    out.assemble(
         seed,
-        vec![
-            (Source::new(CYRILLIC_LIST), cyr),
-            (Source::new(LATIN_LIST), lat),
-        ],
+        vec![Source::new(CYRILLIC_LIST), Source::new(LATIN_LIST)],
     )
 }
 
@@ -206,7 +202,7 @@ pub fn duplicated_records(seed: u64, records: usize) -> LinkageSet {
     let mut dice = Dice::derive(seed, 22);
     let noise = Noise(1.0);
     let mut stream = PersonStream::new();
-    let mut lists: [Unnumbered; 3] = Default::default();
+    let mut out = Unnumbered::with_capacity(records);
     let names = [REGISTRY, "ngo_a", "ngo_b"];
     let mut total = 0;
     'people: while total < records {
@@ -222,21 +218,16 @@ pub fn duplicated_records(seed: u64, records: usize) -> LinkageSet {
                     break 'people;
                 }
                 let r = duplicate_record(p, names[s], &mut dice, noise);
-                lists[s].push((dice.next_u64(), r, p.id));
+                out.push(s as u8, r, p.id, &mut dice);
                 total += 1;
             }
         }
     }
-    let [a, b, c] = lists;
     let mut registry = Source::new(REGISTRY);
     registry.contains_duplicates = true;
-    assemble(
+    out.assemble(
         seed,
-        vec![
-            (registry, a),
-            (Source::new(names[1]), b),
-            (Source::new(names[2]), c),
-        ],
+        vec![registry, Source::new(names[1]), Source::new(names[2])],
     )
 }
 
@@ -299,48 +290,79 @@ fn duplicate_record(p: &TruePerson, source: &str, dice: &mut Dice, noise: Noise)
     r
 }
 
-/// A source's records before numbering, each with its random numbering key.
-type Unnumbered = Vec<(u64, Record, TruePersonId)>;
+/// Records of all sources before numbering, each with its source's index, a random key that
+/// orders the source's list (so ids leak nothing about people) and its true person. Held in one
+/// vector so that a million-record set is never copied.
+struct Unnumbered {
+    records: Vec<Record>,
+    meta: Vec<(u8, u64, TruePersonId)>,
+}
 
-fn assemble(seed: u64, lists: Vec<(Source, Unnumbered)>) -> LinkageSet {
-    let total = lists.iter().map(|(_, l)| l.len()).sum();
-    let mut sources = Vec::with_capacity(lists.len());
-    let mut records = Vec::with_capacity(total);
-    let mut truth = Vec::with_capacity(total);
-    for (source, list) in lists {
-        // Number records in an order unrelated to the people's, so ids leak nothing. Sorting
-        // indices, not records, keeps a million-record set from being moved around.
-        let mut order: Vec<(u64, u32)> = list
-            .iter()
-            .enumerate()
-            .map(|(i, (k, _, _))| (*k, i as u32))
-            .collect();
-        order.sort_unstable();
-        let mut slots: Vec<Option<(Record, TruePersonId)>> =
-            list.into_iter().map(|(_, r, id)| Some((r, id))).collect();
-        let width = order.len().to_string().len().max(5);
-        let prefix: String = source
-            .name
-            .as_str()
-            .chars()
-            .take(3)
-            .collect::<String>()
-            .to_uppercase();
-        for (n, (_, i)) in order.into_iter().enumerate() {
-            let Some((mut r, id)) = slots[i as usize].take() else {
-                continue;
-            };
-            r.record_id = format!("{prefix}-{:0width$}", n + 1);
-            truth.push((r.key(), id));
-            records.push(r);
+impl Unnumbered {
+    fn with_capacity(n: usize) -> Self {
+        Unnumbered {
+            records: Vec::with_capacity(n),
+            meta: Vec::with_capacity(n),
         }
-        sources.push(source);
     }
-    truth.sort_unstable();
-    LinkageSet {
-        sources,
-        records,
-        truth,
-        label: crate::world::label(seed),
+
+    fn push(&mut self, source: u8, r: Record, id: TruePersonId, dice: &mut Dice) {
+        self.records.push(r);
+        self.meta.push((source, dice.next_u64(), id));
+    }
+
+    fn assemble(self, seed: u64, sources: Vec<Source>) -> LinkageSet {
+        let Unnumbered {
+            mut records,
+            mut meta,
+        } = self;
+        // Where each record goes: by source, then by its random key.
+        let mut order: Vec<u32> = (0..records.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| (meta[i as usize].0, meta[i as usize].1));
+        let mut dest = vec![0u32; order.len()];
+        for (to, from) in order.iter().enumerate() {
+            dest[*from as usize] = to as u32;
+        }
+        drop(order);
+        // Apply the permutation in place, by cycles: no second copy of the records.
+        for i in 0..records.len() {
+            while dest[i] as usize != i {
+                let d = dest[i] as usize;
+                records.swap(i, d);
+                meta.swap(i, d);
+                dest.swap(i, d);
+            }
+        }
+        let mut counts = vec![0usize; sources.len()];
+        for (s, _, _) in &meta {
+            counts[*s as usize] += 1;
+        }
+        let prefixes: Vec<String> = sources
+            .iter()
+            .map(|s| {
+                s.name
+                    .as_str()
+                    .chars()
+                    .take(3)
+                    .collect::<String>()
+                    .to_uppercase()
+            })
+            .collect();
+        let mut truth = Vec::with_capacity(records.len());
+        let mut next = vec![0usize; sources.len()];
+        for (r, (s, _, id)) in records.iter_mut().zip(&meta) {
+            let s = *s as usize;
+            next[s] += 1;
+            let width = counts[s].to_string().len().max(5);
+            r.record_id = format!("{}-{:0width$}", prefixes[s], next[s]);
+            truth.push((r.key(), *id));
+        }
+        truth.sort_unstable();
+        LinkageSet {
+            sources,
+            records,
+            truth,
+            label: crate::world::label(seed),
+        }
     }
 }

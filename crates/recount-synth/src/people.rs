@@ -378,9 +378,8 @@ fn family(dice: &mut Dice, nationality: Nationality, born: u16) -> Family {
     let origin_code: &&str = dice.weighted(origin_weights(nationality));
     let origin = code(origin_code);
     let regions = regions_of(origin);
-    let region = *dice.pick(&regions);
-    let city_weights: Vec<f64> = CITIES.iter().map(|(_, w)| *w).collect();
-    let city = dice.weighted_index(&city_weights);
+    let region = regions.start + dice.below(regions.len());
+    let city = *dice.weighted(&CITY_INDEX);
     Family {
         nationality,
         father: father.to_owned(),
@@ -390,6 +389,17 @@ fn family(dice: &mut Dice, nationality: Nationality, born: u16) -> Family {
         city,
     }
 }
+
+/// City indices with their weights (from [`CITIES`]).
+const CITY_INDEX: [(usize, f64); 8] = {
+    let mut out = [(0, 0.0); 8];
+    let mut i = 0;
+    while i < 8 {
+        out[i] = (i, CITIES[i].1);
+        i += 1;
+    }
+    out
+};
 
 fn surnames(
     kind: &SurnameKind,

@@ -281,14 +281,15 @@ pub(crate) fn origin_weights(n: Nationality) -> &'static [(&'static str, f64)] {
     }
 }
 
-/// The regions of a country, as indices into [`REGIONS`].
-pub(crate) fn regions_of(country: CountryCode) -> Vec<usize> {
-    REGIONS
+/// The regions of a country, as a range of indices into [`REGIONS`] (grouped by country).
+pub(crate) fn regions_of(country: CountryCode) -> std::ops::Range<usize> {
+    let c = country.as_str();
+    let start = REGIONS.iter().position(|r| r.country == c).unwrap_or(0);
+    let len = REGIONS[start..]
         .iter()
-        .enumerate()
-        .filter(|(_, r)| r.country == country.as_str())
-        .map(|(i, _)| i)
-        .collect()
+        .take_while(|r| r.country == c)
+        .count();
+    start..start + len.max(1)
 }
 
 #[cfg(test)]
@@ -299,7 +300,11 @@ mod tests {
     fn every_origin_country_has_regions() {
         for n in Nationality::ALL {
             for (c, _) in origin_weights(n) {
-                assert!(!regions_of(c.parse().unwrap()).is_empty(), "{c}");
+                let range = regions_of(c.parse().unwrap());
+                assert!(range.clone().all(|i| REGIONS[i].country == *c), "{c}");
+                // Every region of the country is in its range (the table is grouped by country).
+                let all = REGIONS.iter().filter(|r| r.country == *c).count();
+                assert_eq!(range.len(), all, "{c}");
             }
         }
         for i in 0..CITIES.len() {
