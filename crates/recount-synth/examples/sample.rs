@@ -68,6 +68,41 @@ fn main() {
         world.people.len(),
         world.people.len() - patterns.observed()
     );
+    // Why the estimate is not trivial: lists are correlated, so two-list (Lincoln-Petersen)
+    // estimates are biased, most for the pairs that share a class.
+    let column = |j: usize| {
+        patterns
+            .rows
+            .iter()
+            .map(|(_, r)| r[j])
+            .collect::<Vec<bool>>()
+    };
+    println!(
+        "pair                      phi    Lincoln-Petersen N (truth {})",
+        world.people.len()
+    );
+    for a in 0..patterns.lists.len() {
+        for b in a + 1..patterns.lists.len() {
+            let (x, y) = (column(a), column(b));
+            let n = x.len() as f64;
+            let (na, nb) = (
+                x.iter().filter(|v| **v).count() as f64,
+                y.iter().filter(|v| **v).count() as f64,
+            );
+            let nab = x.iter().zip(&y).filter(|(p, q)| **p && **q).count() as f64;
+            let phi = (nab / n - na / n * nb / n)
+                / ((na / n) * (1.0 - na / n) * (nb / n) * (1.0 - nb / n)).sqrt();
+            let lp = if nab > 0.0 {
+                format!("{:.0}", na * nb / nab)
+            } else {
+                "-".into()
+            };
+            println!(
+                "  {:<10} x {:<10} {:>6.3}  {}",
+                patterns.lists[a], patterns.lists[b], phi, lp
+            );
+        }
+    }
 
     let t = Instant::now();
     let set = cross_script_lists(seed, 10_000);

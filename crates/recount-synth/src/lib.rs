@@ -14,6 +14,24 @@
 //! The same seed always gives byte-identical output (a PCG stream per part of the world, ordered
 //! collections everywhere).
 //!
+//! ```
+//! use recount_synth::{WorldConfig, generate};
+//! let world = generate(&WorldConfig { seed: 7, people: 300, ..WorldConfig::default() });
+//! assert!(world.label.starts_with("SYNTHETIC DATA"));
+//! assert_eq!(world.truth.len(), world.records.len());
+//! let hotline = world.records_of("hotline").count();
+//! let patterns = world.true_capture_patterns();
+//! assert_eq!(patterns.lists.len(), 5);
+//! // Some people are on no list: that is what an estimate must find.
+//! assert!(patterns.observed() < world.people.len());
+//! # assert!(hotline > 0);
+//! ```
+//!
+//! Speed and figures: `cargo run --release -p recount-synth --example sample [SEED] [PEOPLE]`
+//! prints a few records of each source, each source's coverage beside its design, the pairwise
+//! correlation of the lists with naive two-list estimates, and the time and peak memory of
+//! generating a 3,000-person world, 20,000 cross-script records and 1,000,000 duplicated records.
+//!
 //! # The model of the world (what the demo's truth is)
 //!
 //! **Population.** `people` (default 3,000) people refused exit at the border or summoned between

@@ -100,28 +100,33 @@ impl World {
             .map(|i| self.truth[i].1)
     }
 
-    /// Per person, which sources recorded them (see [`CapturePatterns`]).
+    /// Per person, which lists recorded them, sources of one dependency group merged into one
+    /// list (`media` + `media_copies` → `media`): the five lists an estimate should use.
     pub fn true_capture_patterns(&self) -> CapturePatterns {
-        let lists: Vec<String> = {
-            let mut seen = Vec::new();
-            for s in &self.sources {
-                let g = s.independence_group().to_owned();
-                if !seen.contains(&g) {
-                    seen.push(g);
-                }
+        self.patterns(|s| s.independence_group().to_owned())
+    }
+
+    /// Per person, which of the six sources recorded them, each source its own column.
+    pub fn true_capture_patterns_by_source(&self) -> CapturePatterns {
+        self.patterns(|s| s.name.as_str().to_owned())
+    }
+
+    fn patterns(&self, list_of: impl Fn(&Source) -> String) -> CapturePatterns {
+        let mut lists: Vec<String> = Vec::new();
+        for s in &self.sources {
+            let l = list_of(s);
+            if !lists.contains(&l) {
+                lists.push(l);
             }
-            seen
-        };
-        let group_of: BTreeMap<&str, usize> = self
+        }
+        let column: BTreeMap<&str, usize> = self
             .sources
             .iter()
             .map(|s| {
+                let l = list_of(s);
                 (
                     s.name.as_str(),
-                    lists
-                        .iter()
-                        .position(|l| l == s.independence_group())
-                        .unwrap_or(0),
+                    lists.iter().position(|x| *x == l).unwrap_or(0),
                 )
             })
             .collect();
@@ -131,11 +136,11 @@ impl World {
             .map(|p| (p.id, vec![false; lists.len()]))
             .collect();
         for (key, id) in &self.truth {
-            if let (Some(g), Some(i)) = (
-                group_of.get(key.source.as_str()),
+            if let (Some(j), Some(i)) = (
+                column.get(key.source.as_str()),
                 (id.0 as usize).checked_sub(1),
             ) {
-                rows[i].1[*g] = true;
+                rows[i].1[*j] = true;
             }
         }
         CapturePatterns { lists, rows }
