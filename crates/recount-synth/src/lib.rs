@@ -82,7 +82,7 @@
 //! - `hotline`: Russian Cyrillic (85%; Uzbek ж → дж 70%, Russian vowels in Uzbek/Tajik -ов
 //!   surnames 35%), national Latin (10%) or national Cyrillic (5%); given name only 25%; one
 //!   `name` field 85%; the earlier surname 40%; ages exact or a birth year; day or month dates;
-//!   typos 6%, Latin look-alike letters 4%.
+//!   typos 6%, Latin look-alike letters 4%, typed on the Latin keyboard layout 1% (Fcfyjd).
 //! - `lawyers`: split fields with the Russian patronymic, from documents: Russian Cyrillic 80%,
 //!   Latin 20% (passport systems ICAO 2013 / GOST 2010 / MVD 1997 / Soviet for naturalized
 //!   citizens, national passport conventions otherwise; half in capitals); full birth dates,
@@ -118,7 +118,6 @@ pub use linkage::{
     CYRILLIC_LIST, LATIN_LIST, LinkageSet, REGISTRY, cross_script_lists, duplicated_records,
 };
 pub use people::{Happening, Nationality, TrueEvent, TruePerson, TruePersonId, Visibility};
-pub use places::Place;
 pub use script::{NationalLatin, RuSystem, national_latin, ru_latin};
 pub use sources::{SourceKind, capture_probability, expected_capture};
 pub use testimony::{QUOTE_LABEL_EN, QUOTE_LABEL_RU};

@@ -154,6 +154,30 @@ pub(crate) fn vary_apostrophe(s: &str, dice: &mut Dice) -> String {
         .collect()
 }
 
+/// The ЙЦУКЕН keys and the QWERTY keys in the same places.
+const LAYOUT_RU: &str = "йцукенгшщзхъфывапролджэячсмитьбю";
+const LAYOUT_EN: &str = "qwertyuiop[]asdfghjkl;'zxcvbnm,.";
+
+/// A Cyrillic name typed with the keyboard left on the Latin layout (Асанов → Fcfyjd).
+pub(crate) fn wrong_layout(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let lower = c.to_lowercase().next().unwrap_or(c);
+            match LAYOUT_RU.chars().position(|k| k == lower) {
+                Some(i) => {
+                    let key = LAYOUT_EN.chars().nth(i).unwrap_or(c);
+                    if c.is_uppercase() {
+                        key.to_ascii_uppercase()
+                    } else {
+                        key
+                    }
+                }
+                None => c,
+            }
+        })
+        .collect()
+}
+
 /// Two adjacent digits swapped (a document number retyped).
 pub(crate) fn swap_digits(s: &str, dice: &mut Dice) -> String {
     let mut chars: Vec<char> = s.chars().collect();
@@ -216,5 +240,6 @@ mod tests {
         assert!(h.chars().any(|c| c.is_ascii_alphabetic()));
         assert_eq!(drop_apostrophes("O'tkir G\u{02BB}ayrat"), "Otkir Gayrat");
         assert_eq!(swap_digits("45 19", &mut d).len(), 5);
+        assert_eq!(wrong_layout("Асанов Бекболат"), "Fcfyjd ,tr,jkfn");
     }
 }

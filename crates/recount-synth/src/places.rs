@@ -6,7 +6,7 @@ use recount_types::CountryCode;
 
 /// A place and the ways records write it. The first spelling is the canonical Russian one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Place {
+pub(crate) struct Place {
     /// Russian Cyrillic.
     pub ru: &'static str,
     /// English exonym.

@@ -434,6 +434,8 @@ pub(crate) struct NameNoise {
     pub(crate) typo: f64,
     pub(crate) ocr: f64,
     pub(crate) homoglyph: f64,
+    /// Typed on the wrong keyboard layout (Cyrillic names only).
+    pub(crate) layout: f64,
 }
 
 pub(crate) fn noisy(f: NameFields, rates: NameNoise, noise: Noise, dice: &mut Dice) -> NameFields {
@@ -447,6 +449,10 @@ pub(crate) fn noisy(f: NameFields, rates: NameNoise, noise: Noise, dice: &mut Di
         }
         if noise.hit(dice, rates.homoglyph) {
             s = noise::homoglyph(&s, dice);
+        }
+        let cyrillic = s.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+        if cyrillic && noise.hit(dice, rates.layout) {
+            s = noise::wrong_layout(&s);
         }
         if s.contains('\u{02BB}') && noise.hit(dice, 0.5) {
             s = if dice.chance(0.5) {
@@ -530,6 +536,7 @@ fn hotline(p: &TruePerson, idx: usize, dice: &mut Dice, noise: Noise, repeat: bo
                 typo: 0.06,
                 ocr: 0.0,
                 homoglyph: 0.04,
+                layout: 0.01,
             },
             noise,
             dice,
@@ -638,6 +645,7 @@ fn lawyers(p: &TruePerson, idx: usize, dice: &mut Dice, noise: Noise) -> Draft {
                 typo: 0.01,
                 ocr: 0.04,
                 homoglyph: 0.01,
+                layout: 0.0,
             },
             noise,
             dice,
@@ -772,6 +780,7 @@ pub(crate) fn media(
                 typo,
                 ocr: 0.0,
                 homoglyph: 0.01,
+                layout: 0.0,
             },
             noise,
             dice,
@@ -868,6 +877,7 @@ fn kg_channel(p: &TruePerson, idx: usize, dice: &mut Dice, noise: Noise) -> Draf
                 typo: 0.03,
                 ocr: 0.0,
                 homoglyph: 0.01,
+                layout: 0.0,
             },
             noise,
             dice,
@@ -971,6 +981,7 @@ fn families(p: &TruePerson, idx: usize, dice: &mut Dice, noise: Noise) -> Draft 
                 typo: 0.05,
                 ocr: 0.0,
                 homoglyph: 0.03,
+                layout: 0.0,
             },
             noise,
             dice,
