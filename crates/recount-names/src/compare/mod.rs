@@ -2,8 +2,9 @@
 //!
 //! Each aligned pair of parts gets the first level that holds, strongest first; the name's level
 //! is the weakest of its aligned given name and family name (a missing role on one side is not a
-//! disagreement). The father's name (patronymic) is compared too and reported, but does not lower
-//! the name's level: foreign passports often have none, and linkage weighs it separately.
+//! disagreement). A patronymic lowers the level only when both names have one that does not stand
+//! in the surname's place: a missing patronymic is no disagreement (foreign passports often have
+//! none), but Иван Иванович and Иван Петрович Ivanov are two men.
 
 use crate::alias;
 use crate::distance::{self, EDIT};
@@ -394,6 +395,8 @@ fn combine(g: NameLevel, f: NameLevel) -> NameLevel {
 
 struct Aligned {
     level: NameLevel,
+    /// The patronymic level when both names have one (not standing for a surname).
+    patronymic: Best,
     crossed: bool,
     given: Best,
     family: Best,
@@ -402,9 +405,17 @@ struct Aligned {
 fn align(a: &PreparedName, b: &PreparedName) -> Aligned {
     let given = best_of(a, &a.given, b, &b.given, given_level);
     let family = family_slot(a, &a.family, b, &b.family);
-    let straight = combine(given.level, family.level);
+    // A missing patronymic is no disagreement; a different one is (brothers share a surname,
+    // two Ivan Ivanovs with different fathers are two men).
+    let patronymic = if a.patronymic.is_empty() || b.patronymic.is_empty() {
+        NONE
+    } else {
+        best_of(a, &a.patronymic, b, &b.patronymic, family_level)
+    };
+    let straight = combine(combine(given.level, family.level), patronymic.level);
     let mut out = Aligned {
         level: straight,
+        patronymic,
         crossed: false,
         given,
         family,
@@ -415,13 +426,14 @@ fn align(a: &PreparedName, b: &PreparedName) -> Aligned {
     // The parser may have guessed roles from position; try the other assignment of a's parts.
     let given_x = best_of(a, &a.family, b, &b.given, given_level);
     let family_x = best_of(a, &a.given, b, &b.family, family_level);
-    let crossed = combine(given_x.level, family_x.level);
+    let crossed = combine(combine(given_x.level, family_x.level), patronymic.level);
     if crossed < straight
         && given_x.level != NameLevel::Missing
         && family_x.level != NameLevel::Missing
     {
         out = Aligned {
             level: crossed,
+            patronymic,
             crossed: true,
             given: given_x,
             family: family_x,
@@ -468,7 +480,11 @@ pub fn compare(a: &PreparedName, b: &PreparedName) -> NameComparison {
         };
     }
     let al = align(a, b);
-    let father = best_of(a, &a.father, b, &b.father, family_level);
+    let father = if al.patronymic.level == NameLevel::Missing {
+        best_of(a, &a.father, b, &b.father, family_level)
+    } else {
+        al.patronymic
+    };
     let mut alignment = Vec::new();
     let mut used_a = Vec::new();
     let mut used_b = Vec::new();

@@ -41,8 +41,9 @@ fn the_reference_pairs() {
     check(
         "Алишер Каримов Баходир угли",
         "Alisher Karimov Bahodir o'g'li",
-        Transliteration,
+        Skeleton,
     );
+    check("Ivanov Ivan Ivanovich", "Ivanov Ivan Petrovich", Different);
     check("Ўткир Тошматов", "O'tkir Toshmatov", Transliteration);
     check("Евгений Юрьевич Щербаков", "Yevgeniy Shcherbakov", Skeleton);
     check("Юлия Ким", "Iuliia Kim", Skeleton);

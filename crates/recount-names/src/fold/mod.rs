@@ -233,7 +233,10 @@ fn cyrillic_letter(c: char) -> Option<&'static str> {
 /// One lower-case Latin letter with a diacritic (or a non-English Latin letter) to ASCII.
 fn latin_letter(c: char) -> Option<&'static str> {
     Some(match c {
-        'ä' | 'á' | 'à' | 'â' | 'ã' | 'å' | 'ā' | 'ă' | 'ą' | 'ə' => "a",
+        // ISO 9 writes я as â and ю as û; no Turkic or Uzbek Latin spelling uses them.
+        'â' => "ya",
+        'û' => "yu",
+        'ä' | 'á' | 'à' | 'ã' | 'å' | 'ā' | 'ă' | 'ą' | 'ə' => "a",
         'æ' => "ae",
         'ç' | 'č' | 'ć' => "ch",
         'ď' | 'đ' | 'ð' => "d",
@@ -254,7 +257,7 @@ fn latin_letter(c: char) -> Option<&'static str> {
         'ś' => "s",
         'ß' => "ss",
         'ţ' | 'ť' | 'ț' => "t",
-        'ü' | 'ú' | 'ù' | 'û' | 'ū' | 'ŭ' | 'ų' | 'ů' => "u",
+        'ü' | 'ú' | 'ù' | 'ū' | 'ŭ' | 'ų' | 'ů' => "u",
         'ý' | 'ÿ' => "y",
         'ž' | 'ż' | 'ź' => "zh",
         _ => return None,
@@ -302,8 +305,8 @@ fn is_vowel(b: u8) -> bool {
 /// The skeleton of a `latin` key (ASCII lower case in, ASCII lower case out).
 ///
 /// The folds, in order: shch/sch→sh, tch→ch, dzh/dj/zh→j, kh/x→h, gh→g, q→k, tc→ts, ck→k,
-/// c→k (ts before e/i/y), w→v, ou→u, non-initial yo→e, ye→e, y→i, final ij→i, doubled letters
-/// collapsed, and a final ng→n.
+/// c→k (ts before e/i/y), w→v, French gu→g before e/i, ou→u, non-initial yo→e, ye→e, y→i,
+/// final ij→i, doubled letters collapsed, and a final ng→n.
 pub(crate) fn skeleton(latin: &str, out: &mut String) {
     out.clear();
     let s = latin.as_bytes();
@@ -339,6 +342,10 @@ pub(crate) fn skeleton(latin: &str, out: &mut String) {
             i += 2;
         } else if at(i, b"ck") {
             p1.push(b'k');
+            i += 2;
+        } else if at(i, b"gu") && matches!(s.get(i + 2), Some(b'e' | b'i' | b'y')) {
+            // French gu before e/i (Evgueni) is a plain g.
+            p1.push(b'g');
             i += 2;
         } else if at(i, b"ou") {
             p1.push(b'u');

@@ -65,6 +65,9 @@ fn latin_systems_meet_on_the_skeleton() {
     check("Bakhtier", "bakhtier", "bahtier");
     check("Kassym", "kassym", "kasim");
     check("Aydıñ", "ayding", "aidin");
+    check("Ûldašev", "yuldashev", "iuldashev");
+    check("Ûrij", "yurij", "iuri");
+    check("Evgueni", "evgueni", "evgeni");
 }
 
 #[test]

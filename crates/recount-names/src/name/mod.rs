@@ -182,6 +182,9 @@ pub struct PreparedName {
     pub(crate) family: Vec<u8>,
     #[serde(skip)]
     pub(crate) father: Vec<u8>,
+    /// The fathers' names that do not stand in the surname's place.
+    #[serde(skip)]
+    pub(crate) patronymic: Vec<u8>,
 }
 
 /// The characters that separate the parts of a name written in one field. Hyphens and
@@ -346,6 +349,11 @@ impl PreparedName {
             _ => NameOrder::Unknown,
         };
         let sex = infer_sex(&parts, &given);
+        let patronymic = father
+            .iter()
+            .copied()
+            .filter(|i| !family.contains(i))
+            .collect();
         PreparedName {
             parts,
             order,
@@ -353,6 +361,7 @@ impl PreparedName {
             given,
             family,
             father,
+            patronymic,
         }
     }
 
@@ -478,11 +487,9 @@ fn assign_roles(parts: &mut [NamePart], document_style: bool) {
     // other parts too.
     let mut russian_patronymic_at = None;
     if open.len() >= 2 {
-        if let Some(&i) = open
-            .iter()
-            .rev()
-            .find(|&&i| morph::russian_patronymic(&parts[i].skeleton).is_some())
-        {
+        if let Some(&i) = open.iter().rev().find(|&&i| {
+            morph::russian_patronymic(&parts[i].skeleton).is_some() && !parts[i].is_known_given()
+        }) {
             parts[i].set_family_role(Role::Patronymic, RoleHint::Morphology);
             parts[i].patronymic = Some(PatronymicForm::Russian);
             russian_patronymic_at = Some(i);
@@ -497,12 +504,6 @@ fn assign_roles(parts: &mut [NamePart], document_style: bool) {
     if open.is_empty() {
         return;
     }
-    let has_father_family = parts.iter().any(|p| {
-        matches!(
-            p.patronymic,
-            Some(PatronymicForm::Particle(_) | PatronymicForm::Joined)
-        )
-    });
     // Surname by ending: strong endings always, weak ones when the part is not a known given name.
     let by_ending = open.iter().copied().find(|&i| {
         let p = &parts[i];
@@ -514,7 +515,8 @@ fn assign_roles(parts: &mut [NamePart], document_style: bool) {
     });
     let surname = if let Some(i) = by_ending {
         Some((i, RoleHint::Morphology))
-    } else if open.len() == 1 || has_father_family {
+    } else if open.len() == 1 {
+        // One part besides any father's name (Бекболот Асан уулу): a given name.
         None
     } else if let Some(p) = russian_patronymic_at {
         // Фамилия Имя Отчество, or Имя Отчество Фамилия.
