@@ -1,1 +1,31 @@
 //! The pipeline's named steps over a project database.
+//!
+//! Each step is a module with one entry function that takes the [`recount_store::Store`] and a
+//! request struct, reads its inputs from the store (or a file), writes its outputs, and returns
+//! a summary; data problems come back as located diagnostics, [`PipelineError`] is for the
+//! environment. Steps: [`import`] (files → records).
+
+pub mod import;
+
+use std::path::PathBuf;
+
+/// Why a step could not run: the environment (disk, database), never the user's data, which
+/// comes back as diagnostics in each step's outcome.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PipelineError {
+    #[error(transparent)]
+    Store(#[from] recount_store::StoreError),
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}

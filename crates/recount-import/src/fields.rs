@@ -1,0 +1,382 @@
+//! From cells to a validated [`Record`]: column names resolved through the mapping, values
+//! translated and parsed, every problem located.
+
+use crate::mapping::Mapping;
+use crate::{Options, Problem};
+use recount_types::{
+    AgeRange, CountryCode, EventDate, EventVocabulary, Informant, PartialDate,
+    RECORDS_CSV_V1_COLUMNS, Record, Sex, SourceName, ValueError, parse_country_list,
+};
+
+// Indices into RECORDS_CSV_V1_COLUMNS.
+const SOURCE: usize = 0;
+const RECORD_ID: usize = 1;
+const NAME: usize = 2;
+const GIVEN: usize = 3;
+const FAMILY: usize = 4;
+
+/// Columns whose values are free text: checked for control characters but never echoed.
+const FREE_TEXT: [&str; 10] = [
+    "name",
+    "given_name",
+    "family_name",
+    "patronymic",
+    "birth_place",
+    "document_id",
+    "residence",
+    "place",
+    "quote",
+    "notes",
+];
+
+/// Where a file column goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// A Records CSV v1 field (index into `RECORDS_CSV_V1_COLUMNS`).
+    Field(usize),
+    /// A column the mapping says to skip.
+    Ignored,
+}
+
+/// Builds records from cells: one per file, shared by every format.
+pub(crate) struct FieldReader {
+    file: String,
+    source: Option<SourceName>,
+    vocabulary: EventVocabulary,
+    mapping: Mapping,
+}
+
+impl FieldReader {
+    pub(crate) fn new(file: &str, options: &Options) -> FieldReader {
+        FieldReader {
+            file: file.to_owned(),
+            source: options.source.clone(),
+            vocabulary: options.vocabulary.clone(),
+            mapping: options.mapping.clone().unwrap_or_default(),
+        }
+    }
+
+    pub(crate) fn file(&self) -> &str {
+        &self.file
+    }
+
+    pub(crate) fn mapping(&self) -> &Mapping {
+        &self.mapping
+    }
+
+    pub(crate) fn problem(
+        &self,
+        row: Option<u64>,
+        column: Option<&str>,
+        value: Option<&str>,
+        problem: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            file: self.file.clone(),
+            row,
+            column: column.map(str::to_owned),
+            value: value.map(str::to_owned),
+            problem: problem.into(),
+            expected: expected.into(),
+        }
+    }
+
+    /// Where the file column `name` goes, or `None` when it is unknown.
+    pub(crate) fn target(&self, name: &str) -> Option<Target> {
+        let name = name.trim();
+        if self.mapping.ignores(name) {
+            return Some(Target::Ignored);
+        }
+        let v1 = self.mapping.column(name).unwrap_or(name);
+        RECORDS_CSV_V1_COLUMNS
+            .iter()
+            .position(|c| *c == v1)
+            .map(Target::Field)
+    }
+
+    /// Resolves a header row; problems for unknown, repeated and missing columns (at `row`).
+    pub(crate) fn resolve_header(
+        &self,
+        header: &[String],
+        row: u64,
+    ) -> Result<Vec<Target>, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut targets = Vec::with_capacity(header.len());
+        let mut seen = [None::<&str>; 21];
+        for name in header {
+            match self.target(name) {
+                None => problems.push(self.problem(
+                    Some(row),
+                    Some(name.trim()),
+                    None,
+                    format!("unknown column {:?}", name.trim()),
+                    format!(
+                        "a Records CSV v1 column ({}), or a mapping file that renames or ignores it",
+                        RECORDS_CSV_V1_COLUMNS.join(", ")
+                    ),
+                )),
+                Some(Target::Field(i)) => {
+                    if let Some(first) = seen[i] {
+                        problems.push(self.problem(
+                            Some(row),
+                            Some(name.trim()),
+                            None,
+                            format!(
+                                "a second column for {} (first: {first:?})",
+                                RECORDS_CSV_V1_COLUMNS[i]
+                            ),
+                            "each field in one column only",
+                        ));
+                    }
+                    seen[i] = Some(name.as_str());
+                }
+                Some(Target::Ignored) => {}
+            }
+            targets.push(self.target(name).unwrap_or(Target::Ignored));
+        }
+        let has = |i: usize| seen[i].is_some();
+        if !has(SOURCE) && self.source.is_none() {
+            problems.push(self.missing(row, "source", "a source column, or --source NAME"));
+        }
+        if !has(RECORD_ID) {
+            problems.push(self.missing(row, "record_id", "a record_id column"));
+        }
+        if !has(NAME) && !has(GIVEN) && !has(FAMILY) {
+            problems.push(self.missing(
+                row,
+                "name",
+                "a name column, or given_name and/or family_name columns",
+            ));
+        }
+        if problems.is_empty() {
+            Ok(targets)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn missing(&self, row: u64, column: &str, expected: &str) -> Problem {
+        self.problem(
+            Some(row),
+            Some(column),
+            None,
+            format!("the required column {column} is missing"),
+            expected,
+        )
+    }
+
+    /// Builds the record of one row from `(target, column name, raw value)` cells.
+    pub(crate) fn record<'a>(
+        &self,
+        row: u64,
+        cells: impl Iterator<Item = (Target, &'a str, &'a str)>,
+    ) -> Result<Record, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut rec = Record::new(String::new(), String::new());
+        let mut named = false;
+        for (target, column, raw) in cells {
+            let Target::Field(i) = target else { continue };
+            let field = RECORDS_CSV_V1_COLUMNS[i];
+            named |= matches!(i, NAME | GIVEN | FAMILY) && !raw.trim().is_empty();
+            if raw.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+                let what = if raw.contains('\0') {
+                    "a NUL byte"
+                } else {
+                    "a control character"
+                };
+                let shown = (!FREE_TEXT.contains(&field)).then(|| raw.escape_debug().to_string());
+                problems.push(self.problem(
+                    Some(row),
+                    Some(column),
+                    shown.as_deref(),
+                    format!("the value contains {what}"),
+                    "text without control characters (is the file binary or UTF-16?)",
+                ));
+                continue;
+            }
+            let value = self.mapping.translate(field, raw.trim());
+            if value.is_empty() {
+                continue;
+            }
+            let mut bad = |e: Bad| {
+                problems.push(self.problem(
+                    Some(row),
+                    Some(column),
+                    Some(raw),
+                    e.problem,
+                    e.expected,
+                ));
+            };
+            let text = || Some(value.to_owned());
+            match field {
+                "source" => match &self.source {
+                    Some(s) if s.as_str() != value => problems.push(self.problem(
+                        Some(row),
+                        Some(column),
+                        Some(raw),
+                        format!(
+                            "the row names source {value:?} but --source is {:?}",
+                            s.as_str()
+                        ),
+                        format!("{:?} (the --source given), or no --source", s.as_str()),
+                    )),
+                    _ => rec.source = SourceName(value.to_owned()),
+                },
+                "record_id" => rec.record_id = value.to_owned(),
+                "name" => rec.name = text(),
+                "given_name" => rec.given_name = text(),
+                "family_name" => rec.family_name = text(),
+                "patronymic" => rec.patronymic = text(),
+                "sex" => match value.parse::<Sex>().map_err(Bad::from) {
+                    Ok(v) => rec.sex = Some(v),
+                    Err(e) => bad(e),
+                },
+                "birth_date" => match self.date(value) {
+                    Ok(v) => rec.birth_date = Some(v),
+                    Err(e) => bad(e),
+                },
+                "birth_place" => rec.birth_place = text(),
+                "document_id" => rec.document_id = text(),
+                "age" => match value.parse::<AgeRange>().map_err(Bad::from) {
+                    Ok(v) => rec.age = Some(v),
+                    Err(e) => bad(e),
+                },
+                "citizenship" => {
+                    let parts: Vec<&str> = value
+                        .split(';')
+                        .map(|p| self.mapping.translate(field, p.trim()))
+                        .collect();
+                    match parse_country_list(&parts.join(";")).map_err(Bad::from) {
+                        Ok(v) => rec.citizenship = v,
+                        Err(e) => bad(e),
+                    }
+                }
+                "origin" => match value.parse::<CountryCode>().map_err(Bad::from) {
+                    Ok(v) => rec.origin = Some(v),
+                    Err(e) => bad(e),
+                },
+                "residence" => rec.residence = text(),
+                "event" => match self.vocabulary.term(value).map_err(Bad::from) {
+                    Ok(v) => rec.event = Some(v),
+                    Err(e) => bad(e),
+                },
+                "event_date" => match self.event_date(value) {
+                    Ok(v) => rec.event_date = Some(v),
+                    Err(e) => bad(e),
+                },
+                "place" => rec.place = text(),
+                "informant" => match value.parse::<Informant>().map_err(Bad::from) {
+                    Ok(v) => rec.informant = Some(v),
+                    Err(e) => bad(e),
+                },
+                "report_id" => rec.report_id = text(),
+                "quote" => rec.quote = text(),
+                "notes" => rec.notes = text(),
+                _ => {}
+            }
+        }
+        if let Some(s) = &self.source
+            && rec.source.0.is_empty()
+        {
+            rec.source = s.clone();
+        }
+        if rec.source.0.is_empty()
+            && !problems
+                .iter()
+                .any(|p| p.column.as_deref() == Some("source"))
+        {
+            problems.push(self.problem(
+                Some(row),
+                Some("source"),
+                None,
+                "the source is empty",
+                "the source's name, or --source NAME",
+            ));
+        }
+        if rec.record_id.is_empty() {
+            problems.push(self.problem(
+                Some(row),
+                Some("record_id"),
+                None,
+                "the record_id is empty",
+                "an id unique within the source",
+            ));
+        }
+        if !named {
+            problems.push(self.problem(
+                Some(row),
+                Some("name"),
+                None,
+                "the record has no name",
+                "a name, or a given_name and/or family_name",
+            ));
+        }
+        if problems.is_empty() {
+            Ok(rec)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn date(&self, value: &str) -> Result<PartialDate, Bad> {
+        let iso = value.parse::<PartialDate>();
+        if self.mapping.date_formats().is_empty() {
+            return iso.map_err(|e| with_date_hint(e, value));
+        }
+        let iso_err = match iso {
+            Ok(d) => return Ok(d),
+            Err(e) => e,
+        };
+        for f in self.mapping.date_formats() {
+            if let Some(d) = f.parse(value) {
+                return Ok(d);
+            }
+        }
+        Err(Bad {
+            problem: iso_err.problem.replace("in ISO form", "in a known form"),
+            expected: self.mapping.date_expected(),
+        })
+    }
+
+    fn event_date(&self, value: &str) -> Result<EventDate, Bad> {
+        if self.mapping.date_formats().is_empty() {
+            return value
+                .parse::<EventDate>()
+                .map_err(|e| with_date_hint(e, value));
+        }
+        match value.split_once('/') {
+            None => self.date(value).map(EventDate::On),
+            Some((a, b)) => {
+                let (a, b) = (self.date(a.trim())?, self.date(b.trim())?);
+                format!("{a}/{b}").parse::<EventDate>().map_err(Bad::from)
+            }
+        }
+    }
+}
+
+/// Why a value was refused, in the words a problem report uses.
+struct Bad {
+    problem: String,
+    expected: String,
+}
+
+impl From<ValueError> for Bad {
+    fn from(e: ValueError) -> Bad {
+        Bad {
+            problem: e.problem,
+            expected: e.expected.to_owned(),
+        }
+    }
+}
+
+/// Dates such as `31.12.2022` get a hint at the mapping's date formats.
+fn with_date_hint(e: ValueError, value: &str) -> Bad {
+    let mut bad = Bad::from(e);
+    if value.contains('.') || (value.contains('/') && !value.contains('-')) {
+        bad.expected.push_str(
+            "; a mapping file can accept other forms, e.g. formats = [\"DD.MM.YYYY\"] under [dates]",
+        );
+    }
+    bad
+}

@@ -1,0 +1,92 @@
+//! Versioned schema migrations, embedded in the binary and applied in order on open.
+//!
+//! Adding a migration: write `migrations/sqlite/NNNN_name.sql` and append one line to
+//! [`SQLITE`]. Never edit or reorder a released entry: each applied migration's checksum is
+//! stored in `schema_version`, and opening a database whose applied migration differs fails.
+
+use crate::{Result, StoreError};
+use rusqlite::{Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+pub(crate) struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// The SQLite migrations, in order. One line per migration file.
+pub(crate) const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    name: "core",
+    sql: include_str!("../migrations/sqlite/0001_core.sql"),
+}];
+
+/// The schema version this build creates and understands.
+pub const SCHEMA_VERSION: i64 = SQLITE[SQLITE.len() - 1].version;
+
+fn checksum(sql: &str) -> String {
+    // Line endings are normalised so that a checkout with CRLF does not look like an edit.
+    let digest = Sha256::digest(sql.replace("\r\n", "\n").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(crate) fn apply(conn: &mut Connection, label: &str) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_version (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,
+            checksum   TEXT NOT NULL,
+            applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )",
+    )?;
+    let found: Option<i64> =
+        conn.query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))?;
+    if let Some(found) = found.filter(|v| *v > SCHEMA_VERSION) {
+        return Err(StoreError::TooNew {
+            path: label.to_owned(),
+            found,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for m in SQLITE {
+        let applied: Option<String> = conn
+            .query_row(
+                "SELECT checksum FROM schema_version WHERE version = ?1",
+                [m.version],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match applied {
+            Some(sum) if sum == checksum(m.sql) => {}
+            Some(_) => {
+                return Err(StoreError::MigrationEdited {
+                    version: m.version,
+                    name: m.name.to_owned(),
+                });
+            }
+            None => {
+                let tx = conn.transaction()?;
+                tx.execute_batch(m.sql)?;
+                tx.execute(
+                    "INSERT INTO schema_version (version, name, checksum) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![m.version, m.name, checksum(m.sql)],
+                )?;
+                tx.commit()?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_count_up_from_one_without_gaps() {
+        for (i, m) in SQLITE.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1, "migration {}", m.name);
+            assert!(!m.sql.trim().is_empty());
+        }
+    }
+}

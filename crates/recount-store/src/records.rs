@@ -1,0 +1,430 @@
+//! Records: importing them as one transaction, idempotently, and reading them back.
+
+use crate::{Db, Result, Store, StoreError};
+use recount_types::{
+    AgeRange, CountryCode, EventVocabulary, PersonId, Record, RecordId, SourceName,
+    parse_country_list,
+};
+use rusqlite::{OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// What to do with a record whose `record_id` the source already has with different content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportMode {
+    /// A changed record is a conflict ([`PutOutcome::Changed`]); nothing is replaced.
+    Strict,
+    /// A changed record replaces the stored one, keeping its database id.
+    Update,
+}
+
+/// Where the stored version of a record came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousVersion {
+    pub file_name: String,
+    pub row: u64,
+}
+
+/// What [`ImportBatch::put`] did with a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PutOutcome {
+    /// A new record.
+    Inserted(RecordId),
+    /// The source already had this record with the same content; nothing changed.
+    Unchanged(RecordId),
+    /// The source had this record with other content, and it was replaced ([`ImportMode::Update`]).
+    Updated(RecordId),
+    /// The source has this record with other content and the mode is [`ImportMode::Strict`].
+    Changed { previous: PreviousVersion },
+    /// The same source and `record_id` came earlier in this import, at `first_row`.
+    DuplicateInImport { first_row: u64 },
+}
+
+impl PutOutcome {
+    /// Whether this outcome is a problem with the input (a conflict or a duplicate).
+    pub fn is_conflict(&self) -> bool {
+        matches!(
+            self,
+            PutOutcome::Changed { .. } | PutOutcome::DuplicateInImport { .. }
+        )
+    }
+}
+
+/// Counts of an import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub rows: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub conflicts: u64,
+}
+
+/// One import as one transaction. Dropping it without [`ImportBatch::commit`] rolls back every
+/// change, so a file with any problem leaves the database as it was.
+pub struct ImportBatch<'s> {
+    tx: rusqlite::Transaction<'s>,
+    import_id: i64,
+    file_name: String,
+    mode: ImportMode,
+    sources: HashMap<String, i64>,
+    /// Records that existed before this import and were met in it (database id → row), so that
+    /// a second occurrence is caught even when the first changed nothing.
+    seen_existing: HashMap<i64, u64>,
+    summary: ImportSummary,
+}
+
+const INSERT: &str =
+    "INSERT INTO records (source_id, record_id, content_hash, import_id, import_row,
+    name, given_name, family_name, patronymic, sex, birth_date, birth_first_day, birth_last_day,
+    birth_place, document_id, age_min, age_max, citizenship, origin, residence, event, event_date,
+    event_first_day, event_last_day, place, informant, report_id, quote, notes)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+    ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)
+    ON CONFLICT (source_id, record_id) DO NOTHING";
+
+const UPDATE: &str = "UPDATE records SET source_id = ?1, record_id = ?2, content_hash = ?3,
+    import_id = ?4, import_row = ?5, name = ?6, given_name = ?7, family_name = ?8,
+    patronymic = ?9, sex = ?10, birth_date = ?11, birth_first_day = ?12, birth_last_day = ?13,
+    birth_place = ?14, document_id = ?15, age_min = ?16, age_max = ?17, citizenship = ?18,
+    origin = ?19, residence = ?20, event = ?21, event_date = ?22, event_first_day = ?23,
+    event_last_day = ?24, place = ?25, informant = ?26, report_id = ?27, quote = ?28, notes = ?29
+    WHERE id = ?30";
+
+/// SHA-256 of the record's 21 Records CSV v1 values in column order, each followed by 0x1F.
+/// Stored with the record; never change how it is computed without a migration.
+pub(crate) fn content_hash(row: &[String; 21]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for v in row {
+        h.update(v.as_bytes());
+        h.update([0x1f]);
+    }
+    h.finalize().into()
+}
+
+impl Store {
+    /// Starts an import of the file `file_name` (its name only is stored, as provenance).
+    pub fn begin_import(&mut self, file_name: &str, mode: ImportMode) -> Result<ImportBatch<'_>> {
+        let Db::Sqlite(conn) = &mut self.db;
+        let tx = conn.transaction()?;
+        tx.execute("INSERT INTO imports (file_name) VALUES (?1)", [file_name])?;
+        let import_id = tx.last_insert_rowid();
+        Ok(ImportBatch {
+            tx,
+            import_id,
+            file_name: file_name.to_owned(),
+            mode,
+            sources: HashMap::new(),
+            seen_existing: HashMap::new(),
+            summary: ImportSummary::default(),
+        })
+    }
+}
+
+impl ImportBatch<'_> {
+    fn source_id(&mut self, name: &SourceName) -> Result<i64> {
+        if let Some(id) = self.sources.get(name.as_str()) {
+            return Ok(*id);
+        }
+        self.tx.execute(
+            "INSERT INTO sources (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+            [name.as_str()],
+        )?;
+        let id: i64 = self.tx.query_row(
+            "SELECT id FROM sources WHERE name = ?1",
+            [name.as_str()],
+            |r| r.get(0),
+        )?;
+        self.sources.insert(name.0.clone(), id);
+        Ok(id)
+    }
+
+    fn report_id(&mut self, source_id: i64, report: Option<&str>) -> Result<Option<i64>> {
+        let Some(report) = report else {
+            return Ok(None);
+        };
+        let mut select = self
+            .tx
+            .prepare_cached("SELECT id FROM reports WHERE source_id = ?1 AND report_id = ?2")?;
+        if let Some(id) = select
+            .query_row(params![source_id, report], |r| r.get(0))
+            .optional()?
+        {
+            return Ok(Some(id));
+        }
+        let mut insert = self
+            .tx
+            .prepare_cached("INSERT INTO reports (source_id, report_id) VALUES (?1, ?2)")?;
+        insert.execute(params![source_id, report])?;
+        Ok(Some(self.tx.last_insert_rowid()))
+    }
+
+    /// Stores `record`, read from `row` of the file, with the blocking keys of its name.
+    /// Conflicts come back as outcomes, not errors; the caller decides whether to commit.
+    pub fn put(&mut self, record: &Record, row: u64, name_keys: &[String]) -> Result<PutOutcome> {
+        self.summary.rows += 1;
+        let source_id = self.source_id(&record.source)?;
+        let text = record.to_csv_v1_row();
+        let hash = content_hash(&text);
+        let report_id = self.report_id(source_id, record.report_id.as_deref())?;
+        let none = |s: &String| (!s.is_empty()).then(|| s.clone());
+        let values = params![
+            source_id,
+            record.record_id,
+            &hash[..],
+            self.import_id,
+            row as i64,
+            record.name,
+            record.given_name,
+            record.family_name,
+            record.patronymic,
+            none(&text[6]),
+            none(&text[7]),
+            record.birth_date.map(|d| d.first_day()),
+            record.birth_date.map(|d| d.last_day()),
+            record.birth_place,
+            record.document_id,
+            record.age.map(|a| a.min()),
+            record.age.map(|a| a.max()),
+            none(&text[11]),
+            none(&text[12]),
+            record.residence,
+            none(&text[14]),
+            none(&text[15]),
+            record.event_date.map(|d| d.first_day()),
+            record.event_date.map(|d| d.last_day()),
+            record.place,
+            none(&text[17]),
+            report_id,
+            record.quote,
+            record.notes,
+        ];
+        let inserted = self.tx.prepare_cached(INSERT)?.execute(values)?;
+        if inserted == 1 {
+            let id = self.tx.last_insert_rowid();
+            self.put_keys(id, name_keys)?;
+            self.summary.inserted += 1;
+            return Ok(PutOutcome::Inserted(RecordId(id)));
+        }
+        let (id, stored_hash, import_id, import_row): (i64, Vec<u8>, i64, i64) = self
+            .tx
+            .prepare_cached(
+                "SELECT id, content_hash, import_id, import_row FROM records
+                 WHERE source_id = ?1 AND record_id = ?2",
+            )?
+            .query_row(params![source_id, record.record_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
+        if import_id == self.import_id {
+            self.summary.conflicts += 1;
+            return Ok(PutOutcome::DuplicateInImport {
+                first_row: import_row as u64,
+            });
+        }
+        if let Some(first_row) = self.seen_existing.get(&id) {
+            self.summary.conflicts += 1;
+            return Ok(PutOutcome::DuplicateInImport {
+                first_row: *first_row,
+            });
+        }
+        self.seen_existing.insert(id, row);
+        if stored_hash == hash {
+            self.summary.unchanged += 1;
+            return Ok(PutOutcome::Unchanged(RecordId(id)));
+        }
+        if self.mode == ImportMode::Strict {
+            let file_name: String = self.tx.query_row(
+                "SELECT file_name FROM imports WHERE id = ?1",
+                [import_id],
+                |r| r.get(0),
+            )?;
+            self.summary.conflicts += 1;
+            return Ok(PutOutcome::Changed {
+                previous: PreviousVersion {
+                    file_name,
+                    row: import_row as u64,
+                },
+            });
+        }
+        let mut update = self.tx.prepare_cached(UPDATE)?;
+        let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
+        all.push(&id);
+        update.execute(&all[..])?;
+        drop(update);
+        self.tx
+            .execute("DELETE FROM name_keys WHERE record_id = ?1", [id])?;
+        self.put_keys(id, name_keys)?;
+        self.summary.updated += 1;
+        Ok(PutOutcome::Updated(RecordId(id)))
+    }
+
+    fn put_keys(&mut self, id: i64, keys: &[String]) -> Result<()> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO name_keys (key, record_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )?;
+        for k in keys {
+            stmt.execute(params![k, id])?;
+        }
+        Ok(())
+    }
+
+    /// The counts so far.
+    pub fn summary(&self) -> ImportSummary {
+        self.summary
+    }
+
+    /// The name of the file being imported.
+    pub fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    /// Makes the import permanent.
+    pub fn commit(self) -> Result<ImportSummary> {
+        let s = self.summary;
+        self.tx.execute(
+            "UPDATE imports SET rows = ?2, inserted = ?3, updated = ?4, unchanged = ?5 WHERE id = ?1",
+            params![self.import_id, s.rows as i64, s.inserted as i64, s.updated as i64, s.unchanged as i64],
+        )?;
+        self.tx.commit()?;
+        Ok(s)
+    }
+}
+
+/// A record read back from the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRecord {
+    pub id: RecordId,
+    pub record: Record,
+    /// The person linkage put this record in, if any.
+    pub person: Option<PersonId>,
+}
+
+const SELECT: &str = "SELECT r.id, s.name, r.record_id, r.name, r.given_name, r.family_name,
+    r.patronymic, r.sex, r.birth_date, r.birth_place, r.document_id, r.age_min, r.age_max,
+    r.citizenship, r.origin, r.residence, r.event, r.event_date, r.place, r.informant,
+    rep.report_id, r.quote, r.notes, p.person_id
+    FROM records r JOIN sources s ON s.id = r.source_id
+    LEFT JOIN reports rep ON rep.id = r.report_id
+    LEFT JOIN person_records p ON p.record_id = r.id";
+
+fn corrupt(column: &'static str, value: &str, problem: impl ToString) -> StoreError {
+    StoreError::Corrupt {
+        column,
+        value: value.to_owned(),
+        problem: problem.to_string(),
+    }
+}
+
+fn parse<T: std::str::FromStr>(column: &'static str, v: Option<String>) -> Result<Option<T>>
+where
+    T::Err: ToString,
+{
+    v.map(|s| s.parse::<T>().map_err(|e| corrupt(column, &s, e)))
+        .transpose()
+}
+
+fn read_row(r: &rusqlite::Row<'_>, vocab: &EventVocabulary) -> Result<StoredRecord> {
+    let mut rec = Record::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?);
+    rec.name = r.get(3)?;
+    rec.given_name = r.get(4)?;
+    rec.family_name = r.get(5)?;
+    rec.patronymic = r.get(6)?;
+    rec.sex = parse("records.sex", r.get(7)?)?;
+    rec.birth_date = parse("records.birth_date", r.get(8)?)?;
+    rec.birth_place = r.get(9)?;
+    rec.document_id = r.get(10)?;
+    let (lo, hi): (Option<u8>, Option<u8>) = (r.get(11)?, r.get(12)?);
+    rec.age = match (lo, hi) {
+        (Some(lo), Some(hi)) => Some(
+            AgeRange::new(lo, hi)
+                .ok_or_else(|| corrupt("records.age", &format!("{lo}-{hi}"), "not an age range"))?,
+        ),
+        _ => None,
+    };
+    if let Some(c) = r.get::<_, Option<String>>(13)? {
+        rec.citizenship =
+            parse_country_list(&c).map_err(|e| corrupt("records.citizenship", &c, e))?;
+    }
+    rec.origin = parse::<CountryCode>("records.origin", r.get(14)?)?;
+    rec.residence = r.get(15)?;
+    if let Some(e) = r.get::<_, Option<String>>(16)? {
+        rec.event = Some(
+            vocab
+                .term(&e)
+                .map_err(|err| corrupt("records.event", &e, err))?,
+        );
+    }
+    rec.event_date = parse("records.event_date", r.get(17)?)?;
+    rec.place = r.get(18)?;
+    rec.informant = parse("records.informant", r.get(19)?)?;
+    rec.report_id = r.get(20)?;
+    rec.quote = r.get(21)?;
+    rec.notes = r.get(22)?;
+    Ok(StoredRecord {
+        id: RecordId(r.get(0)?),
+        record: rec,
+        person: r.get::<_, Option<i64>>(23)?.map(PersonId),
+    })
+}
+
+impl Store {
+    /// How many records the project holds.
+    pub fn record_count(&self) -> Result<u64> {
+        let Db::Sqlite(conn) = &self.db;
+        let n: i64 = conn.query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    /// Calls `f` with every record, ordered by source name and then import order, streaming
+    /// (memory stays bounded however many records there are).
+    pub fn for_each_record<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(StoredRecord) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let vocab = self.event_vocabulary()?;
+        let Db::Sqlite(conn) = &self.db;
+        let mut stmt = conn
+            .prepare(&format!("{SELECT} ORDER BY s.name, r.id"))
+            .map_err(StoreError::from)?;
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            f(read_row(row, &vocab)?)?;
+        }
+        Ok(())
+    }
+
+    /// Every record, ordered by source name and then import order.
+    pub fn records(&self) -> Result<Vec<StoredRecord>> {
+        let mut out = Vec::new();
+        self.for_each_record(|r| {
+            out.push(r);
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(out)
+    }
+
+    /// The record a source gave `record_id`, if stored.
+    pub fn record(&self, source: &str, record_id: &str) -> Result<Option<StoredRecord>> {
+        let vocab = self.event_vocabulary()?;
+        let Db::Sqlite(conn) = &self.db;
+        let mut stmt = conn.prepare(&format!("{SELECT} WHERE s.name = ?1 AND r.record_id = ?2"))?;
+        let mut rows = stmt.query([source, record_id])?;
+        match rows.next()? {
+            Some(row) => Ok(Some(read_row(row, &vocab)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The blocking keys stored for a record's name, sorted.
+    pub fn name_keys(&self, record: RecordId) -> Result<Vec<String>> {
+        let Db::Sqlite(conn) = &self.db;
+        let mut stmt =
+            conn.prepare("SELECT key FROM name_keys WHERE record_id = ?1 ORDER BY key")?;
+        let rows = stmt.query_map([record.0], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
