@@ -19,8 +19,33 @@ pub struct GivenName {
     pub sex: Option<Sex>,
 }
 
+/// FNV-1a: the table's keys are short ASCII skeletons, and the lookup runs once per name part at
+/// ingest; SipHash's protection against chosen keys buys nothing here.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
 struct Table {
-    by_skeleton: HashMap<String, GivenName>,
+    by_skeleton: FnvMap<String, GivenName>,
     /// The first form of each group, by group number (for explanations).
     heads: Vec<String>,
 }
@@ -32,10 +57,10 @@ fn table() -> &'static Table {
 
 /// Builds the table; also returns skeletons claimed by two groups (a test asserts there are none).
 fn build(text: &str) -> (Table, Vec<String>) {
-    let mut by_skeleton = HashMap::new();
+    let mut by_skeleton = FnvMap::default();
     let mut heads = Vec::new();
     let mut clashes = Vec::new();
-    let mut insert = |form: &str, g: GivenName, by: &mut HashMap<String, GivenName>| {
+    let mut insert = |form: &str, g: GivenName, by: &mut FnvMap<String, GivenName>| {
         let skel = fold::latin_skeleton(form);
         if skel.is_empty() || skel.contains(' ') {
             return;

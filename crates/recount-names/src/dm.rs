@@ -132,9 +132,10 @@ const RULES: &[(&str, &str, &str, &str)] = &[
 /// At most this many alternative codes are kept for one token.
 const MAX_BRANCHES: usize = 4;
 
-#[derive(Clone)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct Branch {
-    code: String,
+    code: [u8; 6],
+    len: u8,
     last: Option<&'static str>,
 }
 
@@ -142,22 +143,52 @@ fn is_vowel(b: u8) -> bool {
     matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')
 }
 
+/// The rules by first letter, in table order (longest patterns first).
+fn rules_for(first: u8) -> &'static [u8] {
+    static INDEX: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index = vec![Vec::new(); 26];
+        for (k, r) in RULES.iter().enumerate() {
+            index[(r.0.as_bytes()[0] - b'a') as usize].push(k as u8);
+        }
+        index
+    });
+    if first.is_ascii_lowercase() {
+        &index[(first - b'a') as usize]
+    } else {
+        &[]
+    }
+}
+
 /// The Daitch–Mokotoff codes (six digits each, sorted, deduplicated) of an ASCII word. Letters
 /// other than a–z are skipped. Empty input gives no code.
 pub(crate) fn codes(word: &str) -> Vec<String> {
-    let s: Vec<u8> = word.bytes().filter(u8::is_ascii_lowercase).collect();
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for b in word.bytes().filter(u8::is_ascii_lowercase) {
+        if n == buf.len() {
+            break;
+        }
+        buf[n] = b;
+        n += 1;
+    }
+    let s = &buf[..n];
     if s.is_empty() {
         return Vec::new();
     }
-    let mut branches = vec![Branch {
-        code: String::with_capacity(6),
+    let mut branches = [Branch {
+        code: [0; 6],
+        len: 0,
         last: None,
-    }];
+    }; MAX_BRANCHES];
+    let mut count = 1;
     let mut i = 0;
     let mut last_char = 0u8;
     while i < s.len() {
-        let Some(&(pat, start, vowel, other)) =
-            RULES.iter().find(|r| s[i..].starts_with(r.0.as_bytes()))
+        let Some(&(pat, start, vowel, other)) = rules_for(s[i])
+            .iter()
+            .map(|&k| &RULES[k as usize])
+            .find(|r| s[i..].starts_with(r.0.as_bytes()))
         else {
             i += 1;
             continue;
@@ -171,39 +202,45 @@ pub(crate) fn codes(word: &str) -> Vec<String> {
             other
         };
         let force = (last_char == b'm' && s[i] == b'n') || (last_char == b'n' && s[i] == b'm');
-        let alternatives: Vec<&'static str> = rule.split('|').collect();
-        let mut grown = Vec::with_capacity(branches.len() * alternatives.len());
-        for b in &branches {
-            for alt in &alternatives {
-                let mut nb = b.clone();
+        let mut grown = [Branch {
+            code: [0; 6],
+            len: 0,
+            last: None,
+        }; MAX_BRANCHES];
+        let mut grown_count = 0;
+        for b in &branches[..count] {
+            for alt in rule.split('|') {
+                let mut nb = *b;
                 let append = match nb.last {
                     None => true,
                     Some(l) => !l.ends_with(alt) || force,
                 };
-                if append && nb.code.len() < 6 {
-                    nb.code.push_str(alt);
-                    nb.code.truncate(6);
+                if append {
+                    for &d in alt.as_bytes() {
+                        if (nb.len as usize) < 6 {
+                            nb.code[nb.len as usize] = d;
+                            nb.len += 1;
+                        }
+                    }
                 }
                 nb.last = Some(alt);
-                grown.push(nb);
+                if !grown[..grown_count].contains(&nb) && grown_count < MAX_BRANCHES {
+                    grown[grown_count] = nb;
+                    grown_count += 1;
+                }
             }
         }
-        grown.truncate(MAX_BRANCHES.max(1) * 2);
         branches = grown;
-        branches.sort_by(|a, b| a.code.cmp(&b.code));
-        branches.dedup_by(|a, b| a.code == b.code && a.last == b.last);
-        branches.truncate(MAX_BRANCHES);
+        count = grown_count;
         last_char = s[next - 1];
         i = next;
     }
-    let mut out: Vec<String> = branches
-        .into_iter()
+    let mut out: Vec<String> = branches[..count]
+        .iter()
         .map(|b| {
-            let mut c = b.code;
-            while c.len() < 6 {
-                c.push('0');
-            }
-            c
+            let mut c = [b'0'; 6];
+            c[..b.len as usize].copy_from_slice(&b.code[..b.len as usize]);
+            String::from_utf8_lossy(&c).into_owned()
         })
         .collect();
     out.sort();

@@ -7,7 +7,7 @@
 //! none), but Иван Иванович and Иван Петрович Ivanov are two men.
 
 use crate::alias;
-use crate::distance::{self, EDIT};
+use crate::distance::{self, EDIT, Letters};
 use crate::name::{NamePart, PreparedName};
 use serde::{Serialize, Serializer};
 
@@ -184,17 +184,26 @@ fn gender_pair(a: &NamePart, b: &NamePart) -> bool {
 }
 
 /// The fuzzy levels of two skeletons (or stems), with the guards.
-fn fuzzy(x: &str, y: &str, cx: &str, cy: &str) -> (NameLevel, Why) {
+fn fuzzy(x: &str, y: &str, lx: &Letters, ly: &Letters, cx: &str, cy: &str) -> (NameLevel, Why) {
     let (xb, yb) = (x.as_bytes(), y.as_bytes());
     let min_len = xb.len().min(yb.len());
-    let jw = distance::jaro_winkler(xb, yb);
-    // A compound extension (Nurlan ~ Nurlanbek) is its own, weaker relation, never fuzzy_high.
     let (short, long) = if xb.len() <= yb.len() {
         (xb, yb)
     } else {
         (yb, xb)
     };
-    if short.len() >= 3 && long.len() >= short.len() + 2 && long.starts_with(short) {
+    let extension = short.len() >= 3 && long.len() >= short.len() + 2 && long.starts_with(short);
+    // The hot path for unlike names: too few letters in common for any fuzzy level.
+    let consonants_equal = !cx.is_empty() && cx == cy;
+    if !extension && !consonants_equal {
+        let bound = distance::jaro_winkler_bound(xb, yb, lx, ly);
+        if bound < 0.80 {
+            return (NameLevel::Different, Why::Unlike(bound));
+        }
+    }
+    let jw = distance::jaro_winkler(xb, yb);
+    // A compound extension (Nurlan ~ Nurlanbek) is its own, weaker relation, never fuzzy_high.
+    if extension {
         let ext = &long[short.len()..];
         if COMPOUND_ENDS.iter().any(|e| e.as_bytes() == ext) {
             return (NameLevel::PhoneticOrCompound, Why::Compound);
@@ -206,7 +215,9 @@ fn fuzzy(x: &str, y: &str, cx: &str, cy: &str) -> (NameLevel, Why) {
         };
     }
     let one_prefix = one_letter_prefix(xb, yb);
-    let cd = if xb.len().abs_diff(yb.len()) <= 2 {
+    // One or two cheap edits keep Jaro–Winkler above 0.75; below it the edit distance cannot
+    // reach the fuzzy_high bounds, so it is not computed.
+    let cd = if jw >= 0.75 && xb.len().abs_diff(yb.len()) <= 2 {
         distance::confusable_distance(xb, yb)
     } else {
         u16::MAX
@@ -233,7 +244,7 @@ fn fuzzy(x: &str, y: &str, cx: &str, cy: &str) -> (NameLevel, Why) {
     if high {
         return (NameLevel::FuzzyHigh, why);
     }
-    if !cx.is_empty() && cx == cy && !one_prefix && why != Why::CompoundStart {
+    if consonants_equal && !one_prefix && why != Why::CompoundStart {
         return (NameLevel::PhoneticOrCompound, Why::Consonants);
     }
     if jw >= 0.80 {
@@ -266,7 +277,14 @@ fn given_level(a: &NamePart, b: &NamePart) -> (NameLevel, Why) {
     {
         return (NameLevel::AliasOrMorphology, Why::Alias(ga.group));
     }
-    fuzzy(&a.skeleton, &b.skeleton, &a.consonants, &b.consonants)
+    fuzzy(
+        &a.skeleton,
+        &b.skeleton,
+        &a.letters,
+        &b.letters,
+        &a.consonants,
+        &b.consonants,
+    )
 }
 
 /// The level of two parts compared as family names (or fathers' names): stems count.
@@ -291,11 +309,25 @@ fn family_level(a: &NamePart, b: &NamePart) -> (NameLevel, Why) {
     }
     // Stems first (Asanova ~ Asamov differ by more than their stems do), then whole skeletons
     // (a short stem hides how much of the name agrees).
-    let by_stem = fuzzy(&a.stem, &b.stem, &a.stem_consonants, &b.stem_consonants);
+    let by_stem = fuzzy(
+        &a.stem,
+        &b.stem,
+        &a.stem_letters,
+        &b.stem_letters,
+        &a.stem_consonants,
+        &b.stem_consonants,
+    );
     if by_stem.0 <= NameLevel::FuzzyHigh || (a.stem == a.skeleton && b.stem == b.skeleton) {
         return by_stem;
     }
-    let by_skeleton = fuzzy(&a.skeleton, &b.skeleton, &a.consonants, &b.consonants);
+    let by_skeleton = fuzzy(
+        &a.skeleton,
+        &b.skeleton,
+        &a.letters,
+        &b.letters,
+        &a.consonants,
+        &b.consonants,
+    );
     if by_skeleton.0 < by_stem.0 {
         by_skeleton
     } else {
@@ -420,10 +452,12 @@ fn align(a: &PreparedName, b: &PreparedName) -> Aligned {
         given,
         family,
     };
-    if straight <= NameLevel::Skeleton && straight != NameLevel::Missing {
+    if (straight <= NameLevel::Skeleton && straight != NameLevel::Missing)
+        || !(a.guessed_roles || b.guessed_roles)
+    {
         return out;
     }
-    // The parser may have guessed roles from position; try the other assignment of a's parts.
+    // The parser guessed some roles from position; try the other assignment of a's parts.
     let given_x = best_of(a, &a.family, b, &b.given, given_level);
     let family_x = best_of(a, &a.given, b, &b.family, family_level);
     let crossed = combine(combine(given_x.level, family_x.level), patronymic.level);

@@ -309,9 +309,21 @@ fn is_vowel(b: u8) -> bool {
 /// final ij→i, doubled letters collapsed, and a final ng→n.
 pub(crate) fn skeleton(latin: &str, out: &mut String) {
     out.clear();
-    let s = latin.as_bytes();
+    SCRATCH.with(|cell| {
+        let mut scratch = cell.borrow_mut();
+        let (p1, p2) = &mut *scratch;
+        skeleton_into(latin.as_bytes(), p1, p2, out);
+    });
+}
+
+thread_local! {
+    /// Reused buffers of the skeleton passes (parsing is the ingest hot path).
+    static SCRATCH: std::cell::RefCell<(Vec<u8>, Vec<u8>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+fn skeleton_into(s: &[u8], p1: &mut Vec<u8>, p2: &mut Vec<u8>, out: &mut String) {
     // Pass 1: consonant clusters.
-    let mut p1: Vec<u8> = Vec::with_capacity(s.len());
+    p1.clear();
     let mut i = 0;
     let at = |i: usize, pat: &[u8]| s.len() >= i + pat.len() && &s[i..i + pat.len()] == pat;
     while i < s.len() {
@@ -371,7 +383,7 @@ pub(crate) fn skeleton(latin: &str, out: &mut String) {
         }
     }
     // Pass 2: vowels and the glide y.
-    let mut p2: Vec<u8> = Vec::with_capacity(p1.len());
+    p2.clear();
     let mut i = 0;
     while i < p1.len() {
         let c = p1[i];
@@ -399,7 +411,7 @@ pub(crate) fn skeleton(latin: &str, out: &mut String) {
     }
     // Pass 3: collapse doubled letters (after the folds, so kh+h or ii meet).
     let mut last = 0u8;
-    for &c in &p2 {
+    for &c in p2.iter() {
         if c != last {
             out.push(c as char);
         }

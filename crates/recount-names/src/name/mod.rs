@@ -99,6 +99,10 @@ pub struct NamePart {
     pub(crate) stem_name: Option<GivenName>,
     #[serde(skip)]
     pub(crate) stem_consonants: String,
+    #[serde(skip)]
+    pub(crate) letters: crate::distance::Letters,
+    #[serde(skip)]
+    pub(crate) stem_letters: crate::distance::Letters,
     /// Position among the written parts (0-based).
     pub position: usize,
 }
@@ -111,6 +115,7 @@ impl NamePart {
         let mut skeleton = String::with_capacity(latin.len());
         fold::skeleton(&latin, &mut skeleton);
         let consonants = fold::consonants(&skeleton);
+        let letters = crate::distance::letters(&skeleton);
         let given_name = alias::lookup(&skeleton);
         let role = if skeleton.is_empty() || script == Script::None {
             Role::Noise
@@ -134,6 +139,8 @@ impl NamePart {
                 .map(|g| alias::head(g.group)),
             given_name,
             stem_name: None,
+            letters,
+            stem_letters: letters,
             position,
         }
     }
@@ -145,6 +152,7 @@ impl NamePart {
         self.stem = morph::stem(&self.skeleton).to_string();
         self.stem_consonants = fold::consonants(&self.stem);
         self.stem_name = alias::lookup(&self.stem);
+        self.stem_letters = crate::distance::letters(&self.stem);
     }
 
     fn set_given(&mut self, hint: RoleHint) {
@@ -153,6 +161,7 @@ impl NamePart {
         self.stem.clone_from(&self.skeleton);
         self.stem_consonants.clone_from(&self.consonants);
         self.stem_name = None;
+        self.stem_letters = self.letters;
     }
 
     fn is_core(&self) -> bool {
@@ -185,6 +194,9 @@ pub struct PreparedName {
     /// The fathers' names that do not stand in the surname's place.
     #[serde(skip)]
     pub(crate) patronymic: Vec<u8>,
+    /// Whether a given name or surname got its role from position alone.
+    #[serde(skip)]
+    pub(crate) guessed_roles: bool,
 }
 
 /// The characters that separate the parts of a name written in one field. Hyphens and
@@ -258,8 +270,12 @@ impl PreparedName {
             return Self::from_parts(Some(giv.trim()), Some(&sur.replace('<', " ")), None);
         }
         let document_style = {
-            let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-            let all_caps = letters.len() > 3 && letters.iter().all(|c| !c.is_lowercase());
+            let (mut letters, mut lower) = (0usize, 0usize);
+            for c in text.chars().filter(|c| c.is_alphabetic()) {
+                letters += 1;
+                lower += usize::from(c.is_lowercase());
+            }
+            let all_caps = letters > 3 && lower == 0;
             let comma_after_first = text.split_once(',').is_some_and(|(head, tail)| {
                 head.split_whitespace().count() == 1 && !tail.trim().is_empty()
             });
@@ -354,7 +370,12 @@ impl PreparedName {
             .copied()
             .filter(|i| !family.contains(i))
             .collect();
+        let guessed_roles = given
+            .iter()
+            .chain(&family)
+            .any(|&i| parts[i as usize].hint == RoleHint::Position);
         PreparedName {
+            guessed_roles,
             parts,
             order,
             sex,
