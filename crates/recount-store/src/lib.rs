@@ -21,6 +21,8 @@
 //! [`migrations`]'s list. Released migration files are never edited: the store refuses a
 //! database whose applied migration no longer matches its file.
 
+pub mod accounts;
+pub mod desk;
 mod migrations;
 mod persons;
 mod records;

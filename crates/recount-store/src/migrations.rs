@@ -15,11 +15,18 @@ pub(crate) struct Migration {
 }
 
 /// The SQLite migrations, in order. One line per migration file.
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "core",
-    sql: include_str!("../migrations/sqlite/0001_core.sql"),
-}];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "core",
+        sql: include_str!("../migrations/sqlite/0001_core.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "accounts",
+        sql: include_str!("../migrations/sqlite/0002_accounts.sql"),
+    },
+];
 
 /// The schema version this build creates and understands.
 pub const SCHEMA_VERSION: i64 = SQLITE[SQLITE.len() - 1].version;

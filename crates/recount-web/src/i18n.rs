@@ -1,0 +1,130 @@
+//! English and Russian message catalogues, embedded in the binary, chosen per request from a
+//! `lang` cookie (set by the language switch) or else from `Accept-Language`.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// An interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Ru,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ru];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ru => "ru",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "ru" => Some(Lang::Ru),
+            _ => None,
+        }
+    }
+
+    /// The best language for an `Accept-Language` header: the supported tag with the highest
+    /// quality, English when none is supported.
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Some(lang) = Lang::from_code(primary)
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, lang));
+            }
+        }
+        best.map_or(Lang::En, |(_, l)| l)
+    }
+}
+
+type Catalogue = BTreeMap<String, String>;
+
+fn load(source: &str) -> Catalogue {
+    // The catalogues are part of the binary and checked by a test, so a parse failure is a
+    // programming error; an empty catalogue still renders every key.
+    toml::from_str(source).unwrap_or_default()
+}
+
+fn catalogue(lang: Lang) -> &'static Catalogue {
+    static EN: OnceLock<Catalogue> = OnceLock::new();
+    static RU: OnceLock<Catalogue> = OnceLock::new();
+    match lang {
+        Lang::En => EN.get_or_init(|| load(include_str!("../locales/en.toml"))),
+        Lang::Ru => RU.get_or_init(|| load(include_str!("../locales/ru.toml"))),
+    }
+}
+
+/// The message for `key`; English when the language lacks it, the key itself when both do.
+pub fn t(lang: Lang, key: &str) -> String {
+    catalogue(lang)
+        .get(key)
+        .or_else(|| catalogue(Lang::En).get(key))
+        .cloned()
+        .unwrap_or_else(|| key.to_owned())
+}
+
+/// The message for `key` with `{name}` placeholders filled from `args`.
+pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    let mut s = t(lang, key);
+    for (name, value) in args {
+        s = s.replace(&format!("{{{name}}}"), value);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogues_parse_and_cover_the_same_keys() {
+        let en = load_strict(include_str!("../locales/en.toml"));
+        let ru = load_strict(include_str!("../locales/ru.toml"));
+        let missing: Vec<_> = en.keys().filter(|k| !ru.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "Russian lacks {missing:?}");
+        let extra: Vec<_> = ru.keys().filter(|k| !en.contains_key(*k)).collect();
+        assert!(
+            extra.is_empty(),
+            "Russian has keys English lacks: {extra:?}"
+        );
+        assert!(en.len() > 50);
+    }
+
+    fn load_strict(s: &str) -> Catalogue {
+        toml::from_str(s).expect("catalogue parses")
+    }
+
+    #[test]
+    fn accept_language_picks_the_best_supported_tag() {
+        assert_eq!(
+            Lang::from_accept_language("ru-RU,ru;q=0.9,en;q=0.8"),
+            Lang::Ru
+        );
+        assert_eq!(
+            Lang::from_accept_language("de-DE,en;q=0.5,ru;q=0.7"),
+            Lang::Ru
+        );
+        assert_eq!(Lang::from_accept_language("en-GB,ru;q=0.3"), Lang::En);
+        assert_eq!(Lang::from_accept_language("de"), Lang::En);
+        assert_eq!(Lang::from_accept_language(""), Lang::En);
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(tf(Lang::En, "records.count", &[("n", "12")]), "12 records");
+    }
+}

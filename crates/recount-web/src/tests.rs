@@ -1,0 +1,6 @@
+//! Handler tests through the router: each builds a real project database in a temp directory,
+//! real accounts, and sends requests with `oneshot`.
+
+mod harness;
+mod pages;
+mod security;

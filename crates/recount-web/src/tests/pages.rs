@@ -1,0 +1,309 @@
+//! The pages with real data: import, search, persons, exports, escaping, limits.
+
+use super::harness::{Desk, Session};
+use axum::http::StatusCode;
+use recount_store::accounts::Role;
+
+const BAD: &str = "source,record_id,name,event,event_date,age\n\
+hotline,1,Асанов Бекболат,exit_refused,2022-09-25,57\n\
+hotline,2,Bekbolot Asanov,exit_refused,2022-13-01,old\n";
+const GOOD: &str = "source,record_id,name,event,event_date,age,place,quote\n\
+hotline,1,Асанов Бекболат,exit_refused,2022-09-25,57,Upper Lars,\"Мне сказали, что я в списке\"\n\
+hotline,2,Bekbolot Asanov,exit_refused,2022-10-01,55-60,Upper Lars,\n\
+hotline,3,Ivanov Pyotr,summoned,2022-10,,Osh,\n";
+
+async fn analyst(desk: &Desk) -> Session {
+    desk.add_user("aida", Role::Analyst);
+    desk.login("aida").await
+}
+
+/// Checks a file and confirms it; returns the check page and the confirmation page.
+async fn import(
+    desk: &Desk,
+    s: &Session,
+    csv: &str,
+) -> (super::harness::Reply, Option<super::harness::Reply>) {
+    let checked = desk
+        .post_file("/import", s, "hotline.csv", csv.as_bytes(), &[], false)
+        .await;
+    let Some(token) = super::harness::hidden_value(&checked.body, "upload") else {
+        return (checked, None);
+    };
+    let done = desk
+        .post_form("/import/confirm", Some(s), &[("upload", &token)])
+        .await;
+    (checked, Some(done))
+}
+
+#[tokio::test]
+async fn an_import_with_errors_imports_nothing_then_the_fixed_file_imports() {
+    let desk = Desk::new();
+    let s = analyst(&desk).await;
+    let (checked, confirmed) = import(&desk, &s, BAD).await;
+    assert_eq!(checked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        confirmed.is_none(),
+        "no confirm button for a file with problems"
+    );
+    assert!(
+        checked.body.contains("2 problems found"),
+        "{}",
+        checked.body
+    );
+    // Each problem at its row and column.
+    for cell in [
+        "<td class=\"num\">3</td><td>event_date</td>",
+        "<td class=\"num\">3</td><td>age</td>",
+    ] {
+        assert!(checked.body.contains(cell), "{cell}");
+    }
+    assert_eq!(desk.store().record_count().unwrap(), 0);
+
+    let checked = desk
+        .post_file("/import", &s, "hotline.csv", GOOD.as_bytes(), &[], false)
+        .await;
+    assert_eq!(checked.status, StatusCode::OK);
+    assert!(checked.body.contains("The file is clean: 3 records"));
+    assert_eq!(
+        desk.store().record_count().unwrap(),
+        0,
+        "nothing before the confirmation"
+    );
+    let token = super::harness::hidden_value(&checked.body, "upload").unwrap();
+    let confirmed = desk
+        .post_form("/import/confirm", Some(&s), &[("upload", &token)])
+        .await;
+    assert!(
+        confirmed.body.contains("Imported 3 records."),
+        "{}",
+        confirmed.body
+    );
+    assert_eq!(desk.store().record_count().unwrap(), 3);
+    let log = desk.store().audit_log(5).unwrap();
+    assert_eq!(log[0].action, "import");
+    assert_eq!(log[0].user.as_deref(), Some("aida"));
+    assert!(
+        !log[0].detail.contains("Асанов"),
+        "no names in the audit log"
+    );
+}
+
+#[tokio::test]
+async fn a_confirmation_token_works_once_and_only_for_its_user() {
+    let desk = Desk::new();
+    let s = analyst(&desk).await;
+    desk.add_user("boris", Role::Analyst);
+    let other = desk.login("boris").await;
+    let checked = desk
+        .post_file("/import", &s, "hotline.csv", GOOD.as_bytes(), &[], false)
+        .await;
+    let token = super::harness::hidden_value(&checked.body, "upload").unwrap();
+    let stolen = desk
+        .post_form("/import/confirm", Some(&other), &[("upload", &token)])
+        .await;
+    assert_eq!(stolen.status, StatusCode::GONE);
+    let ok = desk
+        .post_form("/import/confirm", Some(&s), &[("upload", &token)])
+        .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    let again = desk
+        .post_form("/import/confirm", Some(&s), &[("upload", &token)])
+        .await;
+    assert_eq!(again.status, StatusCode::GONE);
+    assert_eq!(desk.store().record_count().unwrap(), 3);
+}
+
+#[tokio::test]
+async fn an_upload_over_the_limit_gets_a_clear_message() {
+    let desk = Desk::with_settings(crate::Settings {
+        upload_limit: 1024 * 1024,
+        ..Default::default()
+    });
+    let s = analyst(&desk).await;
+    let big = format!("source,record_id,name\n{}", "hotline,1,x\n".repeat(200_000));
+    let r = desk
+        .post_file("/import", &s, "big.csv", big.as_bytes(), &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        r.body.contains("larger than the upload limit of 1 MB"),
+        "{}",
+        r.body
+    );
+    let api = desk
+        .post_file("/api/import", &s, "big.csv", big.as_bytes(), &[], true)
+        .await;
+    assert_eq!(api.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(api.body.contains("upload limit"));
+    assert_eq!(desk.store().record_count().unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_name_in_cyrillic_finds_its_latin_spelling() {
+    let desk = Desk::new();
+    let s = analyst(&desk).await;
+    import(&desk, &s, GOOD).await;
+    let r = desk
+        .get(
+            "/records?q=%D0%91%D0%B5%D0%BA%D0%B1%D0%BE%D0%BB%D0%BE%D1%82",
+            Some(&s),
+        )
+        .await; // Бекболот
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("Bekbolot Asanov") && r.body.contains("Асанов Бекболат"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("Ivanov"));
+    let r = desk
+        .get(
+            "/records?q=Asanov&event=exit_refused&from=2022-10&to=2022-10",
+            Some(&s),
+        )
+        .await;
+    assert!(r.body.contains("Bekbolot Asanov") && !r.body.contains("Асанов Бекболат"));
+    let api = desk
+        .get(
+            "/api/records?q=%D0%98%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2",
+            Some(&s),
+        )
+        .await; // Иванов
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["records"][0]["record"]["name"], "Ivanov Pyotr");
+}
+
+#[tokio::test]
+async fn html_and_script_in_names_and_testimony_are_escaped_everywhere() {
+    let desk = Desk::new();
+    let s = analyst(&desk).await;
+    let csv = "source,record_id,name,quote,place\n\
+hotline,1,<script>alert(1)</script>,\"<img src=x onerror=alert(2)>\",<b>Osh</b>\n";
+    let (_, done) = import(&desk, &s, csv).await;
+    assert!(done.unwrap().body.contains("Imported 1 records"));
+    let store = desk.store();
+    let rec = store.record("hotline", "1").unwrap().unwrap();
+    let person = store.new_person().unwrap();
+    store.assign_person(rec.id, person).unwrap();
+    let pages = [
+        desk.get("/records", Some(&s)).await.body,
+        desk.get(&format!("/persons/{}", person.0), Some(&s))
+            .await
+            .body,
+    ];
+    for body in &pages {
+        assert!(
+            !body.contains("<script>alert")
+                && !body.contains("<img src=x")
+                && !body.contains("<b>Osh"),
+            "{body}"
+        );
+        assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    }
+    assert!(pages[1].contains("&lt;img src=x onerror=alert(2)&gt;"));
+}
+
+#[tokio::test]
+async fn csv_exports_neutralise_formulas() {
+    let desk = Desk::new();
+    let s = analyst(&desk).await;
+    let csv = "source,record_id,name,notes,place\nhotline,=1+1,@SUM(A1),-2+3,+7 999\n";
+    let (_, done) = import(&desk, &s, csv).await;
+    assert!(done.unwrap().body.contains("Imported 1 records"));
+    let r = desk.get("/exports/records.csv", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers
+            .get("content-disposition")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let mut lines = r.body.lines();
+    assert!(lines.next().unwrap().starts_with("source,record_id,name,"));
+    let row = lines.next().unwrap();
+    for cell in ["'=1+1", "'@SUM(A1)", "'-2+3", "'+7 999"] {
+        assert!(row.contains(cell), "{cell} in {row}");
+    }
+    assert!(
+        !row.split(',').any(|c| c.starts_with(['=', '+', '-', '@'])),
+        "{row}"
+    );
+}
+
+#[tokio::test]
+async fn a_person_page_shows_records_side_by_side_and_independent_sources() {
+    let desk = Desk::new();
+    let s = analyst(&desk).await;
+    import(&desk, &s, GOOD).await;
+    let csv = "source,record_id,name,informant\nmedia_a,m1,Bekbolat Asanov,media\nmedia_b,m2,Бекболат Асанов,media\n";
+    let checked = desk
+        .post_file("/import", &s, "media.csv", csv.as_bytes(), &[], false)
+        .await;
+    let token = super::harness::hidden_value(&checked.body, "upload").unwrap();
+    desk.post_form("/import/confirm", Some(&s), &[("upload", &token)])
+        .await;
+    // The two outlets republish one wire story: one dependency group.
+    for name in ["media_a", "media_b"] {
+        let r = desk
+            .post_form(
+                "/sources",
+                Some(&s),
+                &[("name", name), ("dependency_group", "wire")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    let store = desk.store();
+    let person = store.new_person().unwrap();
+    for (src, id) in [("hotline", "1"), ("media_a", "m1"), ("media_b", "m2")] {
+        store
+            .assign_person(store.record(src, id).unwrap().unwrap().id, person)
+            .unwrap();
+    }
+    let r = desk.get(&format!("/persons/{}", person.0), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("3 linked records"));
+    assert!(
+        r.body.contains("Independent sources: 2"),
+        "hotline + the wire group"
+    );
+    assert!(r.body.contains("a media report") && r.body.contains("Мне сказали"));
+    let api = desk
+        .get(&format!("/api/persons/{}", person.0), Some(&s))
+        .await;
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(json["independent_sources"], 2);
+    assert_eq!(
+        desk.get("/persons/999999", Some(&s)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_russian_interface_translates_the_pages() {
+    let desk = Desk::new();
+    let s = analyst(&desk).await;
+    let switch = desk.get("/lang/ru?next=/records", Some(&s)).await;
+    let lang = switch.cookie(crate::auth::LANG_COOKIE).unwrap();
+    let ru = Session {
+        cookie: format!("{}; {lang}", s.cookie),
+        ..s.clone()
+    };
+    for (path, text) in [
+        ("/records", "Записи"),
+        ("/import", "Импорт записей"),
+        ("/estimates", "Оценки"),
+        ("/sources", "Источники"),
+        ("/review", "Проверка"),
+    ] {
+        let r = desk.get(path, Some(&ru)).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(
+            r.body.contains(text) && r.body.contains("lang=\"ru\""),
+            "{path}"
+        );
+    }
+}
