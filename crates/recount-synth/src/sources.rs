@@ -119,22 +119,22 @@ impl SourceKind {
 
 /// Base chance of being recorded, by visibility class (connected, ordinary, isolated).
 pub const BASE: [(SourceKind, [f64; 3]); 5] = [
-    (SourceKind::Hotline, [0.60, 0.25, 0.05]),
-    (SourceKind::Lawyers, [0.16, 0.05, 0.01]),
-    (SourceKind::Media, [0.14, 0.06, 0.025]),
-    (SourceKind::KgChannel, [0.50, 0.20, 0.04]),
-    (SourceKind::Families, [0.12, 0.12, 0.09]),
+    (SourceKind::Hotline, [0.65, 0.35, 0.20]),
+    (SourceKind::Lawyers, [0.22, 0.08, 0.04]),
+    (SourceKind::Media, [0.18, 0.09, 0.07]),
+    (SourceKind::KgChannel, [0.55, 0.30, 0.15]),
+    (SourceKind::Families, [0.20, 0.18, 0.18]),
 ];
 
 /// Lawyers take more cases the hotline refers (×2) and fewer others (×0.7).
-pub const LAWYERS_REFERRED: f64 = 2.0;
-pub const LAWYERS_NOT_REFERRED: f64 = 0.7;
+pub const LAWYERS_REFERRED: f64 = 1.5;
+pub const LAWYERS_NOT_REFERRED: f64 = 0.85;
 /// Lawyers' chance is ×1.5 for border refusals and threats (cases they can act on).
 pub const LAWYERS_ACTIONABLE: f64 = 1.5;
 /// Media's chance is ×3 for vivid cases (deployed, or 55 and older).
-pub const MEDIA_VIVID: f64 = 3.0;
+pub const MEDIA_VIVID: f64 = 2.0;
 /// Families' chance is ×2.5 for the deployed.
-pub const FAMILIES_DEPLOYED: f64 = 2.5;
+pub const FAMILIES_DEPLOYED: f64 = 2.0;
 /// How many other outlets reprint a media story: 0, 1, 2 or 3, with these probabilities.
 pub const REPRINTS: [f64; 4] = [0.35, 0.35, 0.20, 0.10];
 /// Share of hotline callers who call a second time (a second record of the same person).
@@ -161,9 +161,9 @@ fn base(kind: SourceKind, v: Visibility) -> f64 {
 fn kyrgyz_reach(p: &TruePerson) -> f64 {
     match p.nationality {
         Nationality::Kyrgyz => 1.0,
-        Nationality::Kazakh => 0.35,
-        Nationality::Uzbek if p.origin.as_str() == "KG" => 0.5,
-        _ => 0.04,
+        Nationality::Kazakh => 0.5,
+        Nationality::Uzbek if p.origin.as_str() == "KG" => 0.6,
+        _ => 0.2,
     }
 }
 

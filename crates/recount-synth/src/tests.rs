@@ -67,12 +67,12 @@ fn each_source_covers_what_the_design_says() {
     // population, before any draw) must lie in the documented bands, and each drawn list must
     // be within four binomial standard errors of it.
     let bands = [
-        ("hotline", 0.25, 0.40),
-        ("lawyers", 0.04, 0.12),
-        ("media", 0.07, 0.16),
-        ("media_copies", 0.04, 0.11),
-        ("kg_channel", 0.08, 0.22),
-        ("families", 0.10, 0.20),
+        ("hotline", 0.33, 0.45),
+        ("lawyers", 0.12, 0.21),
+        ("media", 0.09, 0.17),
+        ("media_copies", 0.05, 0.11),
+        ("kg_channel", 0.12, 0.23),
+        ("families", 0.17, 0.27),
     ];
     for seed in [1, 2, 3] {
         let w = world(seed);
@@ -118,14 +118,14 @@ fn lists_are_positively_correlated_within_designed_ranges() {
         };
         let pairs = [
             // Through the classes and the referrals: clearly correlated.
-            ("hotline", "lawyers", 0.20, 0.50),
-            ("hotline", "kg_channel", 0.05, 0.30),
-            ("lawyers", "kg_channel", 0.04, 0.25),
-            ("hotline", "media", 0.02, 0.25),
+            ("hotline", "lawyers", 0.15, 0.35),
+            ("hotline", "kg_channel", 0.02, 0.20),
+            ("lawyers", "kg_channel", 0.02, 0.18),
+            ("hotline", "media", 0.0, 0.15),
             // Families hear of the isolated nearly as often: close to independent.
-            ("hotline", "families", -0.05, 0.10),
-            ("media", "families", -0.03, 0.20),
-            ("kg_channel", "families", -0.06, 0.10),
+            ("hotline", "families", -0.06, 0.10),
+            ("media", "families", -0.03, 0.12),
+            ("kg_channel", "families", -0.05, 0.08),
         ];
         for (a, b, lo, hi) in pairs {
             let r = phi(&col(a), &col(b));
@@ -140,7 +140,7 @@ fn some_people_are_recorded_by_no_source() {
     let cp = w.true_capture_patterns();
     let unrecorded = cp.rows.len() - cp.observed();
     let share = unrecorded as f64 / w.people.len() as f64;
-    assert!((0.30..=0.65).contains(&share), "{share}");
+    assert!((0.25..=0.45).contains(&share), "{share}");
     assert_eq!(cp.observed(), w.documented());
     let by_source = w.true_capture_patterns_by_source();
     assert_eq!(by_source.lists.len(), 6);
@@ -328,10 +328,8 @@ fn names_occur_in_several_scripts_and_systems() {
             > 200,
         "Latin"
     );
-    assert!(
-        any(&|n| n.contains('\'') || n.contains('\u{02BB}')) > 5,
-        "Uzbek apostrophes"
-    );
+    let apostrophes = any(&|n| n.contains(['\'', '\u{02BB}', '\u{2019}', '`']));
+    assert!(apostrophes > 0, "Uzbek apostrophes");
     assert!(any(&|n| n.contains("уулу")) > 20, "uulu");
     assert!(any(&|n| n.contains("зода")) > 20, "-zoda");
     assert!(any(&|n| n.starts_with("Дж")) > 20, "дж");
@@ -440,6 +438,11 @@ fn cross_script_lists_pair_every_person_once() {
         lat_list.iter().find(|n| cyrillic(n) > 0)
     );
     assert_eq!(set.label, label(9));
+    let uzbek_latin = lat_list
+        .iter()
+        .filter(|n| n.contains(['\'', '\u{02BB}', '\u{2019}', '`']))
+        .count();
+    assert!(uzbek_latin > 5, "{uzbek_latin}");
     let again = cross_script_lists(9, 500);
     assert_eq!(csv_bytes(&set.records), csv_bytes(&again.records));
 }
