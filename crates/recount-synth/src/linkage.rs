@@ -187,7 +187,10 @@ pub fn cross_script_lists(seed: u64, people: usize) -> LinkageSet {
     }
     out.assemble(
         seed,
-        vec![Source::new(CYRILLIC_LIST), Source::new(LATIN_LIST)],
+        vec![
+            (Source::new(CYRILLIC_LIST), "CYR"),
+            (Source::new(LATIN_LIST), "LAT"),
+        ],
     )
 }
 
@@ -229,7 +232,11 @@ pub fn duplicated_records(seed: u64, records: usize) -> LinkageSet {
     registry.contains_duplicates = true;
     out.assemble(
         seed,
-        vec![registry, Source::new(names[1]), Source::new(names[2])],
+        vec![
+            (registry, "REG"),
+            (Source::new(names[1]), "NGOA"),
+            (Source::new(names[2]), "NGOB"),
+        ],
     )
 }
 
@@ -314,7 +321,9 @@ impl Unnumbered {
         self.meta.push((source, dice.next_u64(), id));
     }
 
-    fn assemble(self, seed: u64, sources: Vec<Source>) -> LinkageSet {
+    /// Numbers each source's records `PREFIX-00001`… and builds the set.
+    fn assemble(self, seed: u64, sources: Vec<(Source, &str)>) -> LinkageSet {
+        let (sources, prefixes): (Vec<Source>, Vec<&str>) = sources.into_iter().unzip();
         let Unnumbered {
             mut records,
             mut meta,
@@ -340,17 +349,6 @@ impl Unnumbered {
         for (s, _, _) in &meta {
             counts[*s as usize] += 1;
         }
-        let prefixes: Vec<String> = sources
-            .iter()
-            .map(|s| {
-                s.name
-                    .as_str()
-                    .chars()
-                    .take(3)
-                    .collect::<String>()
-                    .to_uppercase()
-            })
-            .collect();
         let mut truth = Vec::with_capacity(records.len());
         let mut next = vec![0usize; sources.len()];
         for (r, (s, _, id)) in records.iter_mut().zip(&meta) {
