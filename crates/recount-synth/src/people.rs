@@ -584,7 +584,12 @@ fn assemble(
     let n = fam.nationality;
     let (family_name, former_family_name) = surnames(&fam.surname, n, &fam.father, sex);
     let patronymic = national_patronymic(n, &fam.surname, &fam.father, sex);
-    let father_ru = russify(&fam.father, Russify::PLAIN);
+    // A Russian father's name is already Russian (the soft-sign rule would turn Павел into Павель).
+    let father_ru = if n == Nationality::Russian {
+        fam.father.clone()
+    } else {
+        russify(&fam.father, Russify::PLAIN)
+    };
     let russian_patronymic = russian_patronymic(&father_ru, sex);
     let naturalized = dice.chance(if story == Story::Front { 0.7 } else { 0.9 });
     let mut citizenship = vec![fam.origin];
@@ -796,6 +801,17 @@ mod tests {
         assert!(people.iter().any(|p| p.family_name.ends_with(" уулу")));
         assert!(people.iter().any(|p| p.family_name.ends_with("зода")));
         assert!(people.iter().any(|p| p.sibling_of.is_some()));
+        // Regression: a Russian's patronymic is formed from the father's name as it is (Павел →
+        // Павлович), not after the soft-sign rule meant for Central Asian names (Павелевич).
+        for p in people
+            .iter()
+            .filter(|p| p.nationality == Nationality::Russian)
+        {
+            assert_eq!(
+                p.russian_patronymic,
+                russian_patronymic(&p.father_name, p.sex)
+            );
+        }
         let old_front = people
             .iter()
             .filter(|p| p.has(Happening::Deployed) && p.is_vivid())

@@ -677,6 +677,7 @@ mod tests {
         assert_eq!(russian_patronymic("Мирзо", Sex::Male), "Мирзоевич");
         assert_eq!(russian_patronymic("Игорь", Sex::Male), "Игоревич");
         assert_eq!(russian_patronymic("Илья", Sex::Female), "Ильинична");
+        assert_eq!(russian_patronymic("Павел", Sex::Male), "Павлович");
         assert_eq!(ov_surname("Асан", Sex::Male), "Асанов");
         assert_eq!(ov_surname("Жумабай", Sex::Female), "Жумабаева");
         assert_eq!(ov_surname("Йўлдош", Sex::Male), "Йўлдошев");
