@@ -1,7 +1,7 @@
 //! Putting the world together: the population, who each source recorded, the numbered lists.
 
 use crate::dice::Dice;
-use crate::people::{Happening, TruePerson, TruePersonId, population};
+use crate::people::{Happening, Nationality, TruePerson, TruePersonId, Visibility, population};
 use crate::sources::{
     Draft, Noise, REPRINTS, SourceKind, drafts, draw_captures, expected_capture, media,
 };
@@ -172,6 +172,53 @@ impl World {
                 )
             })
             .collect()
+    }
+
+    /// One line per true person, with a header: `true_person_id,nationality,sex,birth_date,
+    /// origin,residence,visibility,event,event_date,lists` (the main event; `lists` names the
+    /// estimation lists that recorded them, joined by `;`, empty for the unrecorded). For
+    /// checking estimates per stratum. No names: the truth file needs none.
+    pub fn people_csv(&self) -> String {
+        let patterns = self.true_capture_patterns();
+        let mut out = String::from(
+            "true_person_id,nationality,sex,birth_date,origin,residence,visibility,event,event_date,lists\n",
+        );
+        for (p, (_, row)) in self.people.iter().zip(&patterns.rows) {
+            let lists: Vec<&str> = patterns
+                .lists
+                .iter()
+                .zip(row)
+                .filter(|(_, hit)| **hit)
+                .map(|(l, _)| l.as_str())
+                .collect();
+            let e = p.main_event();
+            let nationality = match p.nationality {
+                Nationality::Russian => "russian",
+                Nationality::Kyrgyz => "kyrgyz",
+                Nationality::Kazakh => "kazakh",
+                Nationality::Uzbek => "uzbek",
+                Nationality::Tajik => "tajik",
+            };
+            let visibility = match p.visibility {
+                Visibility::Connected => "connected",
+                Visibility::Ordinary => "ordinary",
+                Visibility::Isolated => "isolated",
+            };
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{}\n",
+                p.id,
+                nationality,
+                p.sex,
+                p.birth_date,
+                p.origin,
+                p.residence,
+                visibility,
+                e.happening.term_str(),
+                e.date,
+                lists.join(";")
+            ));
+        }
+        out
     }
 
     /// `source,record_id,true_person_id`, one line per record, with a header: the truth file.
