@@ -115,9 +115,9 @@
 //! 3%, OCR 1%, look-alikes 2% (Cyrillic list only). [`duplicated_records`]: exactly N records of
 //! a stream of people; `registry` (contains duplicates: each person once, plus a second record
 //! with probability 0.25 and a third with 0.06), `ngo_a` (25% of people) and `ngo_b` (20%), each
-//! record in a freshly drawn script and
-//! layout, typos 8%, OCR 2%, look-alikes 2%, wrong keyboard layout 0.5%, given/family swapped
-//! 3% of split names, sex and origin missing 10%, dates shifted or coarsened.
+//! record in a freshly drawn script and layout; typos 8%, OCR 2%, look-alikes 2%, wrong keyboard
+//! layout 0.5%, given/family swapped in 3% of split names, sex and origin missing 10%, dates
+//! shifted or coarsened.
 
 mod dice;
 mod linkage;
