@@ -9,6 +9,8 @@ use crate::views::{
     russian_habits,
 };
 use recount_types::{Record, RecordKey, Source};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Records from several sources and which true person each describes.
 #[derive(Debug, Clone)]
@@ -197,29 +199,79 @@ pub fn cross_script_lists(seed: u64, people: usize) -> LinkageSet {
 /// The registry with duplicates in [`duplicated_records`].
 pub const REGISTRY: &str = "registry";
 
+/// Records per independently seeded chunk of [`duplicated_records`]: the output depends on the
+/// seed alone, not on how many threads generate the chunks.
+const CHUNK: usize = 1 << 16;
+
 /// `records` records (exactly) of a stream of people across three sources: a `registry` that
 /// lists many people more than once (contains duplicates), and two lists, `ngo_a` and `ngo_b`,
 /// that list each of their people once. Duplicates come with typos, OCR errors, Latin
 /// look-alikes, other scripts and systems, swapped given/family fields, missing fields and
-/// shifted dates. Generating 1,000,000 records takes a few seconds in a release build.
+/// shifted dates. Chunks of 65,536 records are generated on all cores, each from its own seeded
+/// stream, so 1,000,000 records take a few seconds in a release build.
 pub fn duplicated_records(seed: u64, records: usize) -> LinkageSet {
-    let mut pd = Dice::derive(seed, 21);
-    let mut dice = Dice::derive(seed, 22);
-    let noise = Noise(1.0);
-    let mut stream = PersonStream::new();
+    let chunks = records.div_ceil(CHUNK);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, chunks.max(1));
+    let next = AtomicUsize::new(0);
+    let parts: Mutex<Vec<Option<Unnumbered>>> = Mutex::new((0..chunks).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let c = next.fetch_add(1, Ordering::Relaxed);
+                    if c >= chunks {
+                        break;
+                    }
+                    let n = CHUNK.min(records - c * CHUNK);
+                    let part = duplicated_chunk(seed, c, n);
+                    if let Ok(mut parts) = parts.lock() {
+                        parts[c] = Some(part);
+                    }
+                }
+            });
+        }
+    });
+    let parts = parts.into_inner().unwrap_or_default();
     let mut out = Unnumbered::with_capacity(records);
+    for part in parts.into_iter().flatten() {
+        out.append(part);
+    }
+    let mut registry = Source::new(REGISTRY);
+    registry.contains_duplicates = true;
+    out.assemble(
+        seed,
+        vec![
+            (registry, "REG"),
+            (Source::new("ngo_a"), "NGOA"),
+            (Source::new("ngo_b"), "NGOB"),
+        ],
+    )
+}
+
+/// One chunk: `n` records of people whose ids start after every earlier chunk's.
+fn duplicated_chunk(seed: u64, chunk: usize, n: usize) -> Unnumbered {
+    let stream_id = 1_000 + 2 * chunk as u64;
+    let mut pd = Dice::derive(seed, stream_id);
+    let mut dice = Dice::derive(seed, stream_id + 1);
+    let noise = Noise(1.0);
+    // A chunk never has more people than records.
+    let mut stream = PersonStream::starting_at((chunk * CHUNK) as u32 + 1);
+    let mut out = Unnumbered::with_capacity(n);
     let names = [REGISTRY, "ngo_a", "ngo_b"];
     let mut total = 0;
-    'people: while total < records {
+    'people: while total < n {
         let p = stream.next(&mut pd);
         let copies = [
             1 + usize::from(dice.chance(0.25)) + usize::from(dice.chance(0.06)),
             usize::from(dice.chance(0.25)),
             usize::from(dice.chance(0.2)),
         ];
-        for (s, n) in copies.iter().enumerate() {
-            for _ in 0..*n {
-                if total == records {
+        for (s, k) in copies.iter().enumerate() {
+            for _ in 0..*k {
+                if total == n {
                     break 'people;
                 }
                 let r = duplicate_record(p, names[s], &mut dice, noise);
@@ -228,16 +280,7 @@ pub fn duplicated_records(seed: u64, records: usize) -> LinkageSet {
             }
         }
     }
-    let mut registry = Source::new(REGISTRY);
-    registry.contains_duplicates = true;
-    out.assemble(
-        seed,
-        vec![
-            (registry, "REG"),
-            (Source::new(names[1]), "NGOA"),
-            (Source::new(names[2]), "NGOB"),
-        ],
-    )
+    out
 }
 
 fn duplicate_record(p: &TruePerson, source: &str, dice: &mut Dice, noise: Noise) -> Record {
@@ -314,6 +357,11 @@ impl Unnumbered {
             records: Vec::with_capacity(n),
             meta: Vec::with_capacity(n),
         }
+    }
+
+    fn append(&mut self, mut other: Unnumbered) {
+        self.records.append(&mut other.records);
+        self.meta.append(&mut other.meta);
     }
 
     fn push(&mut self, source: u8, r: Record, id: TruePersonId, dice: &mut Dice) {

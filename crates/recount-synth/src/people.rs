@@ -267,7 +267,7 @@ pub(crate) fn population(dice: &mut Dice, people: usize) -> Vec<TruePerson> {
     (0..people).map(|_| stream.next(dice).clone()).collect()
 }
 
-/// Draws people one at a time (ids from 1), remembering only the last one, whose younger
+/// Draws people one at a time (ids counting up), remembering only the last one, whose younger
 /// brother or sister the next may be: large benchmark sets never hold the population.
 #[derive(Debug, Default)]
 pub(crate) struct PersonStream {
@@ -277,9 +277,14 @@ pub(crate) struct PersonStream {
 
 impl PersonStream {
     pub(crate) fn new() -> Self {
+        Self::starting_at(1)
+    }
+
+    /// A stream whose first person has id `first_id`.
+    pub(crate) fn starting_at(first_id: u32) -> Self {
         PersonStream {
             last: None,
-            next_id: 1,
+            next_id: first_id,
         }
     }
 

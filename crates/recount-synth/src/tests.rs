@@ -485,3 +485,31 @@ fn duplicated_records_has_exact_size_and_known_duplicates() {
     let again = duplicated_records(3, 20_000);
     assert_eq!(csv_bytes(&set.records), csv_bytes(&again.records));
 }
+
+#[test]
+fn duplicated_records_in_several_chunks_is_deterministic_with_distinct_people() {
+    // 140,000 records: three chunks generated in parallel, the last one partial.
+    let set = duplicated_records(5, 140_000);
+    assert_eq!(set.records.len(), 140_000);
+    let again = duplicated_records(5, 140_000);
+    assert_eq!(set.truth, again.truth);
+    assert_eq!(set.records, again.records);
+    // Each chunk numbers its people from its own offset (1, 65,537, 131,073), contiguously:
+    // every person has a registry record, so every id of a chunk's range up to its last occurs.
+    let ids: BTreeSet<u32> = set.truth.iter().map(|(_, id)| id.0).collect();
+    for c in 0..3u32 {
+        let first = c * (1 << 16) + 1;
+        let in_chunk: Vec<u32> = ids
+            .iter()
+            .copied()
+            .filter(|id| (id - 1) >> 16 == c)
+            .collect();
+        assert_eq!(in_chunk.first(), Some(&first), "chunk {c}");
+        let last = *in_chunk.last().unwrap();
+        assert_eq!(
+            in_chunk.len() as u32,
+            last - first + 1,
+            "chunk {c} ids are not contiguous"
+        );
+    }
+}
