@@ -177,6 +177,7 @@ fn multi(long: &[u8], short: u8) -> bool {
 /// Confusable-aware optimal string alignment distance, in [`EDIT`] units (10 = one edit).
 /// Insertions, deletions and adjacent transpositions cost one edit; substitutions cost less for
 /// confusable pairs; the two-letter OCR confusions cost as much as one OCR substitution.
+/// Distances above three edits are not needed by any level and come back as `u16::MAX`.
 pub(crate) fn confusable_distance(a: &[u8], b: &[u8]) -> u16 {
     if a.len() >= MAX || b.len() >= MAX {
         // Long strings: no name is that long; a bounded answer is enough.
@@ -207,6 +208,10 @@ pub(crate) fn confusable_distance(a: &[u8], b: &[u8]) -> u16 {
                 best = best.min(r1[j - 2] + OCR);
             }
             r0[j] = best;
+        }
+        // No alignment can come back under the largest bound the levels use: stop early.
+        if r0[..=b.len()].iter().all(|&v| v > 3 * EDIT) {
+            return u16::MAX;
         }
         r2 = r1;
         r1 = r0;

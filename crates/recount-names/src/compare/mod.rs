@@ -192,15 +192,19 @@ fn fuzzy(x: &str, y: &str, lx: &Letters, ly: &Letters, cx: &str, cy: &str) -> (N
     } else {
         (yb, xb)
     };
-    let extension = short.len() >= 3 && long.len() >= short.len() + 2 && long.starts_with(short);
+    let extension = short.len() >= 3
+        && long.len() >= short.len() + 2
+        && long[0] == short[0]
+        && long.starts_with(short);
+    let consonants_equal = || !cx.is_empty() && cx.len() == cy.len() && cx == cy;
     // The hot path for unlike names: too few letters in common for any fuzzy level.
-    let consonants_equal = !cx.is_empty() && cx == cy;
-    if !extension && !consonants_equal {
+    if !extension {
         let bound = distance::jaro_winkler_bound(xb, yb, lx, ly);
-        if bound < 0.80 {
+        if bound < 0.80 && !consonants_equal() {
             return (NameLevel::Different, Why::Unlike(bound));
         }
     }
+    let consonants_equal = consonants_equal();
     let jw = distance::jaro_winkler(xb, yb);
     // A compound extension (Nurlan ~ Nurlanbek) is its own, weaker relation, never fuzzy_high.
     if extension {
@@ -217,7 +221,11 @@ fn fuzzy(x: &str, y: &str, lx: &Letters, ly: &Letters, cx: &str, cy: &str) -> (N
     let one_prefix = one_letter_prefix(xb, yb);
     // One or two cheap edits keep Jaro–Winkler above 0.75; below it the edit distance cannot
     // reach the fuzzy_high bounds, so it is not computed.
-    let cd = if jw >= 0.75 && xb.len().abs_diff(yb.len()) <= 2 {
+    let cd = if !one_prefix
+        && (0.75..0.92).contains(&jw)
+        && min_len >= 4
+        && xb.len().abs_diff(yb.len()) <= 2
+    {
         distance::confusable_distance(xb, yb)
     } else {
         u16::MAX
@@ -260,13 +268,13 @@ fn fuzzy(x: &str, y: &str, lx: &Letters, ly: &Letters, cx: &str, cy: &str) -> (N
 
 /// The level of two parts compared as given names.
 fn given_level(a: &NamePart, b: &NamePart) -> (NameLevel, Why) {
-    if a.exact == b.exact {
+    if a.hashes[0] == b.hashes[0] && a.exact == b.exact {
         return (NameLevel::Exact, Why::Exact);
     }
-    if a.latin == b.latin {
+    if a.hashes[1] == b.hashes[1] && a.latin == b.latin {
         return (NameLevel::Transliteration, Why::Latin);
     }
-    if a.skeleton == b.skeleton {
+    if a.hashes[2] == b.hashes[2] && a.skeleton == b.skeleton {
         return (NameLevel::Skeleton, Why::Skeleton);
     }
     if gender_pair(a, b) {
@@ -289,16 +297,16 @@ fn given_level(a: &NamePart, b: &NamePart) -> (NameLevel, Why) {
 
 /// The level of two parts compared as family names (or fathers' names): stems count.
 fn family_level(a: &NamePart, b: &NamePart) -> (NameLevel, Why) {
-    if a.exact == b.exact {
+    if a.hashes[0] == b.hashes[0] && a.exact == b.exact {
         return (NameLevel::Exact, Why::Exact);
     }
-    if a.latin == b.latin {
+    if a.hashes[1] == b.hashes[1] && a.latin == b.latin {
         return (NameLevel::Transliteration, Why::Latin);
     }
-    if a.skeleton == b.skeleton {
+    if a.hashes[2] == b.hashes[2] && a.skeleton == b.skeleton {
         return (NameLevel::Skeleton, Why::Skeleton);
     }
-    if a.stem == b.stem {
+    if a.hashes[3] == b.hashes[3] && a.stem == b.stem {
         return (NameLevel::AliasOrMorphology, Why::Stem);
     }
     if let (Some(ga), Some(gb)) = (a.stem_name, b.stem_name)

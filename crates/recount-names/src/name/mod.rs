@@ -101,6 +101,10 @@ pub struct NamePart {
     pub(crate) stem_consonants: String,
     #[serde(skip)]
     pub(crate) letters: crate::distance::Letters,
+    /// Hashes of exact, latin, skeleton and stem: most unequal keys differ here without a
+    /// string comparison.
+    #[serde(skip)]
+    pub(crate) hashes: [u64; 4],
     #[serde(skip)]
     pub(crate) stem_letters: crate::distance::Letters,
     /// Position among the written parts (0-based).
@@ -141,8 +145,19 @@ impl NamePart {
             stem_name: None,
             letters,
             stem_letters: letters,
+            hashes: [0; 4],
             position,
         }
+    }
+
+    fn with_hashes(mut self) -> NamePart {
+        self.hashes = [
+            hash(&self.exact),
+            hash(&self.latin),
+            hash(&self.skeleton),
+            hash(&self.stem),
+        ];
+        self
     }
 
     /// Gives the part a family role (surname or father's name) and computes its stem.
@@ -153,6 +168,7 @@ impl NamePart {
         self.stem_consonants = fold::consonants(&self.stem);
         self.stem_name = alias::lookup(&self.stem);
         self.stem_letters = crate::distance::letters(&self.stem);
+        self.hashes[3] = hash(&self.stem);
     }
 
     fn set_given(&mut self, hint: RoleHint) {
@@ -162,6 +178,7 @@ impl NamePart {
         self.stem_consonants.clone_from(&self.consonants);
         self.stem_name = None;
         self.stem_letters = self.letters;
+        self.hashes[3] = self.hashes[2];
     }
 
     fn is_core(&self) -> bool {
@@ -271,7 +288,10 @@ impl PreparedName {
         }
         let document_style = {
             let (mut letters, mut lower) = (0usize, 0usize);
-            for c in text.chars().filter(|c| c.is_alphabetic()) {
+            for c in text
+                .chars()
+                .filter(|&c| c.is_ascii_alphabetic() || fold::is_cyrillic(c) || c.is_alphabetic())
+            {
                 letters += 1;
                 lower += usize::from(c.is_lowercase());
             }
@@ -285,7 +305,7 @@ impl PreparedName {
         let mut parts: Vec<NamePart> = split_parts(&text)
             .into_iter()
             .enumerate()
-            .map(|(i, t)| NamePart::new(t, i, &mut buf))
+            .map(|(i, t)| NamePart::new(t, i, &mut buf).with_hashes())
             .collect();
         assign_roles(&mut parts, document_style);
         Self::finish(parts)
@@ -306,7 +326,7 @@ impl PreparedName {
             let start = parts.len();
             for t in split_parts(&text) {
                 let pos = parts.len();
-                parts.push(NamePart::new(t, pos, &mut buf));
+                parts.push(NamePart::new(t, pos, &mut buf).with_hashes());
             }
             let field_parts = &mut parts[start..];
             mark_lexicon(field_parts);
@@ -416,26 +436,32 @@ impl PreparedName {
     /// `s:` skeleton, `t:` stem of a family name or father's name, `c:` consonant key, `a:` alias
     /// group, `dm:` Daitch–Mokotoff codes. Sorted and deduplicated.
     pub fn blocking_keys(&self) -> Vec<String> {
-        let mut keys = Vec::new();
+        let mut keys = Vec::with_capacity(self.parts.len() * 6);
+        let key = |prefix: &str, body: &str| {
+            let mut k = String::with_capacity(prefix.len() + body.len());
+            k.push_str(prefix);
+            k.push_str(body);
+            k
+        };
         for p in self.parts.iter().filter(|p| p.is_core()) {
-            keys.push(format!("s:{}", p.skeleton));
+            keys.push(key("s:", &p.skeleton));
             if p.role != Role::Given && p.stem.len() >= 3 {
-                keys.push(format!("t:{}", p.stem));
+                keys.push(key("t:", &p.stem));
             }
             if !p.consonants.is_empty() {
-                keys.push(format!("c:{}", p.consonants));
+                keys.push(key("c:", &p.consonants));
             }
             if let Some(a) = p.alias {
-                keys.push(format!("a:{a}"));
+                keys.push(key("a:", a));
             }
             if let Some(g) = p.stem_name.filter(|g| g.is_alias_group) {
-                keys.push(format!("a:{}", alias::head(g.group)));
+                keys.push(key("a:", alias::head(g.group)));
             }
             for code in dm::codes(&p.skeleton) {
-                keys.push(format!("dm:{code}"));
+                keys.push(key("dm:", &code));
             }
         }
-        keys.sort();
+        keys.sort_unstable();
         keys.dedup();
         keys
     }
@@ -450,6 +476,16 @@ impl PreparedName {
     pub fn surname_key(&self) -> Option<&str> {
         self.family.first().map(|&i| self.part(i).stem.as_str())
     }
+}
+
+/// FNV-1a of a key.
+fn hash(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in s.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 fn patronymic_form(skel: &str) -> PatronymicForm {
