@@ -240,6 +240,30 @@ impl Store {
         Ok(out)
     }
 
+    /// Stores (or rescores) a candidate pair `a < b` with its match probability and per-field
+    /// weights.
+    pub fn put_link_pair(
+        &mut self,
+        a: RecordId,
+        b: RecordId,
+        score: f64,
+        weights: &[(String, f64)],
+    ) -> Result<()> {
+        let Db::Sqlite(conn) = &self.db;
+        let body: Vec<String> = weights
+            .iter()
+            .filter(|(_, w)| w.is_finite())
+            .map(|(k, w)| format!("\"{}\":{w}", k.replace('\\', "\\\\").replace('"', "\\\"")))
+            .collect();
+        conn.execute(
+            "INSERT INTO link_pairs (record_a, record_b, score, weights) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (record_a, record_b) DO UPDATE SET score = excluded.score,
+                 weights = excluded.weights",
+            rusqlite::params![a.0, b.0, score, format!("{{{}}}", body.join(","))],
+        )?;
+        Ok(())
+    }
+
     /// Appends a reviewer's decision on the pair `a < b`.
     pub fn add_review_decision(
         &mut self,

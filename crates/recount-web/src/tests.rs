@@ -2,5 +2,6 @@
 //! real accounts, and sends requests with `oneshot`.
 
 mod harness;
+mod linkage;
 mod pages;
 mod security;
