@@ -34,7 +34,10 @@ pub(crate) fn jaro_winkler_bound(a: &[u8], b: &[u8], la: &Letters, lb: &Letters)
     if a.is_empty() || b.is_empty() {
         return if a.len() == b.len() { 1.0 } else { 0.0 };
     }
-    let common: u32 = la.iter().zip(lb).map(|(x, y)| u32::from(*x.min(y))).sum();
+    let mut common = 0u16;
+    for i in 0..32 {
+        common += u16::from(la[i].min(lb[i]));
+    }
     let m = f64::from(common);
     let j = ((m / a.len() as f64 + m / b.len() as f64 + 1.0) / 3.0).min(1.0);
     let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count();

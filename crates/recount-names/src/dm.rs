@@ -163,6 +163,14 @@ fn rules_for(first: u8) -> &'static [u8] {
 /// The Daitch–Mokotoff codes (six digits each, sorted, deduplicated) of an ASCII word. Letters
 /// other than a–z are skipped. Empty input gives no code.
 pub(crate) fn codes(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    codes_each(word, |c| out.push(c.to_string()));
+    out
+}
+
+/// Calls `f` with each Daitch–Mokotoff code of an ASCII word, sorted and deduplicated, without
+/// allocating.
+pub(crate) fn codes_each(word: &str, mut f: impl FnMut(&str)) {
     let mut buf = [0u8; 64];
     let mut n = 0;
     for b in word.bytes().filter(u8::is_ascii_lowercase) {
@@ -174,7 +182,7 @@ pub(crate) fn codes(word: &str) -> Vec<String> {
     }
     let s = &buf[..n];
     if s.is_empty() {
-        return Vec::new();
+        return;
     }
     let mut branches = [Branch {
         code: [0; 6],
@@ -235,17 +243,21 @@ pub(crate) fn codes(word: &str) -> Vec<String> {
         last_char = s[next - 1];
         i = next;
     }
-    let mut out: Vec<String> = branches[..count]
-        .iter()
-        .map(|b| {
-            let mut c = [b'0'; 6];
-            c[..b.len as usize].copy_from_slice(&b.code[..b.len as usize]);
-            String::from_utf8_lossy(&c).into_owned()
-        })
-        .collect();
-    out.sort();
-    out.dedup();
-    out
+    let mut codes = [[b'0'; 6]; MAX_BRANCHES];
+    for (c, b) in codes.iter_mut().zip(&branches[..count]) {
+        c[..b.len as usize].copy_from_slice(&b.code[..b.len as usize]);
+    }
+    let codes = &mut codes[..count];
+    codes.sort_unstable();
+    for (k, c) in codes.iter().enumerate() {
+        if k > 0 && codes[k - 1] == *c {
+            continue;
+        }
+        // Digits only, so always UTF-8.
+        if let Ok(text) = std::str::from_utf8(c) {
+            f(text);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -325,7 +325,11 @@ fn family_level(a: &NamePart, b: &NamePart) -> (NameLevel, Why) {
         &a.stem_consonants,
         &b.stem_consonants,
     );
-    if by_stem.0 <= NameLevel::FuzzyHigh || (a.stem == a.skeleton && b.stem == b.skeleton) {
+    let far = matches!(by_stem.1, Why::Unlike(x) if x < 0.70);
+    if by_stem.0 <= NameLevel::FuzzyHigh
+        || far
+        || (a.hashes[3] == a.hashes[2] && b.hashes[3] == b.hashes[2])
+    {
         return by_stem;
     }
     let by_skeleton = fuzzy(
@@ -393,8 +397,8 @@ fn family_slot(an: &PreparedName, af: &[u8], bn: &PreparedName, bf: &[u8]) -> Be
         return best;
     }
     for (x, xf, y, yp, swap) in [
-        (an, af, bn, &bn.father, false),
-        (bn, bf, an, &an.father, true),
+        (an, af, bn, &bn.patronymic, false),
+        (bn, bf, an, &an.patronymic, true),
     ] {
         let cross = best_of(x, xf, y, yp, family_level);
         if cross.level == NameLevel::Missing {
@@ -442,8 +446,20 @@ struct Aligned {
     family: Best,
 }
 
-fn align(a: &PreparedName, b: &PreparedName) -> Aligned {
+/// Aligns the two names. With `EXPLAIN` false (the hot path) it stops as soon as the level is
+/// known: a different given name makes the name different whatever the surname says, unless the
+/// roles were guessed and crossing them may still align.
+fn align<const EXPLAIN: bool>(a: &PreparedName, b: &PreparedName) -> Aligned {
     let given = best_of(a, &a.given, b, &b.given, given_level);
+    if !EXPLAIN && given.level == NameLevel::Different && !(a.guessed_roles || b.guessed_roles) {
+        return Aligned {
+            level: NameLevel::Different,
+            patronymic: NONE,
+            crossed: false,
+            given,
+            family: NONE,
+        };
+    }
     let family = family_slot(a, &a.family, b, &b.family);
     // A missing patronymic is no disagreement; a different one is (brothers share a surname,
     // two Ivan Ivanovs with different fathers are two men).
@@ -505,7 +521,7 @@ pub fn compare_level(a: &PreparedName, b: &PreparedName) -> NameLevel {
     if a.is_empty() || b.is_empty() {
         return NameLevel::Missing;
     }
-    align(a, b).level
+    align::<false>(a, b).level
 }
 
 /// Compares two prepared names and says why: the level, the per-role levels, whether the order
@@ -521,7 +537,7 @@ pub fn compare(a: &PreparedName, b: &PreparedName) -> NameComparison {
             alignment: Vec::new(),
         };
     }
-    let al = align(a, b);
+    let al = align::<true>(a, b);
     let father = if al.patronymic.level == NameLevel::Missing {
         best_of(a, &a.father, b, &b.father, family_level)
     } else {

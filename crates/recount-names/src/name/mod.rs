@@ -185,7 +185,7 @@ impl NamePart {
         matches!(self.role, Role::Given | Role::Surname | Role::Patronymic)
     }
 
-    /// The Daitch–Mokotoff codes of the part (of its stem for family roles).
+    /// The Daitch–Mokotoff codes of the part's skeleton (six digits each).
     pub fn dm_codes(&self) -> Vec<String> {
         dm::codes(&self.skeleton)
     }
@@ -457,9 +457,7 @@ impl PreparedName {
             if let Some(g) = p.stem_name.filter(|g| g.is_alias_group) {
                 keys.push(key("a:", alias::head(g.group)));
             }
-            for code in dm::codes(&p.skeleton) {
-                keys.push(key("dm:", &code));
-            }
+            dm::codes_each(&p.skeleton, |code| keys.push(key("dm:", code)));
         }
         keys.sort_unstable();
         keys.dedup();
