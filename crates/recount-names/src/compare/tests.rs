@@ -64,6 +64,16 @@ fn pitfalls() {
 }
 
 #[test]
+fn fathers_names_are_not_swapped_with_given_names() {
+    // Myrzabek son of Chyngyz is not Chyngyz son of Myrzabek.
+    let a = PreparedName::parse("Чынгыз уулу Мырзабек");
+    let b = PreparedName::from_parts(Some("Чынгыз"), Some("Мырзабек уулу"), None);
+    assert_eq!(compare_level(&a, &b), Different);
+    // But a guessed order still aligns either way.
+    check("Timur Amir", "Amir Timur", Exact);
+}
+
+#[test]
 fn missing_parts_are_not_disagreements() {
     check("Бекболат Асанов", "Bekbolat", Transliteration);
     check("Асанов Бекболат Жумабекович", "Асанов Бекболат", Exact);

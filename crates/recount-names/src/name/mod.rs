@@ -390,10 +390,15 @@ impl PreparedName {
             .copied()
             .filter(|i| !family.contains(i))
             .collect();
+        // Roles that position alone decided may be swapped when comparing; a father's name
+        // marked by a particle or ending never is.
         let guessed_roles = given
             .iter()
             .chain(&family)
-            .any(|&i| parts[i as usize].hint == RoleHint::Position);
+            .any(|&i| parts[i as usize].hint == RoleHint::Position)
+            && family
+                .iter()
+                .all(|&i| parts[i as usize].role == Role::Surname);
         PreparedName {
             guessed_roles,
             parts,
