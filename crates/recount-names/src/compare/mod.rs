@@ -197,8 +197,9 @@ fn fuzzy(x: &str, y: &str, lx: &Letters, ly: &Letters, cx: &str, cy: &str) -> (N
         && long[0] == short[0]
         && long.starts_with(short);
     let consonants_equal = || !cx.is_empty() && cx.len() == cy.len() && cx == cy;
-    // The hot path for unlike names: too few letters in common for any fuzzy level.
-    if !extension {
+    // The hot path for unlike names: too few letters in common for any fuzzy level. Names that
+    // start alike are usually alike: their Jaro–Winkler is computed straight away.
+    if !extension && xb.first() != yb.first() {
         let bound = distance::jaro_winkler_bound(xb, yb, lx, ly);
         if bound < 0.80 && !consonants_equal() {
             return (NameLevel::Different, Why::Unlike(bound));
