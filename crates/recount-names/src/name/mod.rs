@@ -448,23 +448,44 @@ impl PreparedName {
             k.push_str(body);
             k
         };
-        for p in self.parts.iter().filter(|p| p.is_core()) {
-            keys.push(key("s:", &p.skeleton));
-            if p.role != Role::Given && p.stem.len() >= 3 {
-                keys.push(key("t:", &p.stem));
+        let core = || self.parts.iter().filter(|p| p.is_core());
+        // One group per prefix, in the prefixes' sort order (a: < c: < dm: < s: < t:), each
+        // group sorted on its own: the whole is sorted without comparing across groups.
+        let mut group = |keys: &mut Vec<String>, fill: &dyn Fn(&mut Vec<String>)| {
+            let start = keys.len();
+            fill(keys);
+            keys[start..].sort_unstable();
+        };
+        group(&mut keys, &|keys| {
+            for p in core() {
+                if let Some(a) = p.alias {
+                    keys.push(key("a:", a));
+                }
+                if let Some(g) = p.stem_name.filter(|g| g.is_alias_group) {
+                    keys.push(key("a:", alias::head(g.group)));
+                }
             }
-            if !p.consonants.is_empty() {
+        });
+        group(&mut keys, &|keys| {
+            for p in core().filter(|p| !p.consonants.is_empty()) {
                 keys.push(key("c:", &p.consonants));
             }
-            if let Some(a) = p.alias {
-                keys.push(key("a:", a));
+        });
+        group(&mut keys, &|keys| {
+            for p in core() {
+                dm::codes_each(&p.skeleton, |code| keys.push(key("dm:", code)));
             }
-            if let Some(g) = p.stem_name.filter(|g| g.is_alias_group) {
-                keys.push(key("a:", alias::head(g.group)));
+        });
+        group(&mut keys, &|keys| {
+            for p in core() {
+                keys.push(key("s:", &p.skeleton));
             }
-            dm::codes_each(&p.skeleton, |code| keys.push(key("dm:", code)));
-        }
-        keys.sort_unstable();
+        });
+        group(&mut keys, &|keys| {
+            for p in core().filter(|p| p.role != Role::Given && p.stem.len() >= 3) {
+                keys.push(key("t:", &p.stem));
+            }
+        });
         keys.dedup();
         keys
     }
