@@ -451,7 +451,7 @@ impl PreparedName {
         let core = || self.parts.iter().filter(|p| p.is_core());
         // One group per prefix, in the prefixes' sort order (a: < c: < dm: < s: < t:), each
         // group sorted on its own: the whole is sorted without comparing across groups.
-        let mut group = |keys: &mut Vec<String>, fill: &dyn Fn(&mut Vec<String>)| {
+        let group = |keys: &mut Vec<String>, fill: &dyn Fn(&mut Vec<String>)| {
             let start = keys.len();
             fill(keys);
             keys[start..].sort_unstable();
