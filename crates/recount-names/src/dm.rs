@@ -196,7 +196,13 @@ pub(crate) fn codes_each(word: &str, mut f: impl FnMut(&str)) {
         let Some(&(pat, start, vowel, other)) = rules_for(s[i])
             .iter()
             .map(|&k| &RULES[k as usize])
-            .find(|r| s[i..].starts_with(r.0.as_bytes()))
+            .find(|r| {
+                // The second letter rules most patterns out without a slice comparison.
+                let (pat, rest) = (r.0.as_bytes(), &s[i..]);
+                pat.len() <= rest.len()
+                    && (pat.len() == 1 || pat[1] == rest[1])
+                    && rest.starts_with(pat)
+            })
         else {
             i += 1;
             continue;
