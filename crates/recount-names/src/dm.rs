@@ -132,11 +132,38 @@ const RULES: &[(&str, &str, &str, &str)] = &[
 /// At most this many alternative codes are kept for one token.
 const MAX_BRANCHES: usize = 4;
 
+/// A replacement: up to two digits, inline (comparing them must not call memcmp).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Digits {
+    len: u8,
+    d: [u8; 2],
+}
+
+impl Digits {
+    fn of(alt: &[u8]) -> Digits {
+        let mut d = [0u8; 2];
+        let len = alt.len().min(2);
+        d[..len].copy_from_slice(&alt[..len]);
+        Digits { len: len as u8, d }
+    }
+    fn bytes(&self) -> &[u8] {
+        &self.d[..self.len as usize]
+    }
+    fn ends_with(&self, other: &Digits) -> bool {
+        let (a, b) = (self.bytes(), other.bytes());
+        b.len() <= a.len() && a[a.len() - b.len()..] == *b
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Branch {
     code: [u8; 6],
     len: u8,
-    last: Option<&'static str>,
+    last: Option<Digits>,
+}
+
+fn starts_with(rest: &[u8], pat: &[u8]) -> bool {
+    pat.len() <= rest.len() && pat.iter().zip(rest).all(|(p, r)| p == r)
 }
 
 fn is_vowel(b: u8) -> bool {
@@ -201,7 +228,7 @@ pub(crate) fn codes_each(word: &str, mut f: impl FnMut(&str)) {
                 let (pat, rest) = (r.0.as_bytes(), &s[i..]);
                 pat.len() <= rest.len()
                     && (pat.len() == 1 || pat[1] == rest[1])
-                    && rest.starts_with(pat)
+                    && starts_with(rest, pat)
             })
         else {
             i += 1;
@@ -223,21 +250,22 @@ pub(crate) fn codes_each(word: &str, mut f: impl FnMut(&str)) {
         }; MAX_BRANCHES];
         let mut grown_count = 0;
         for b in &branches[..count] {
-            for alt in rule.split('|') {
+            for alt in rule.as_bytes().split(|&c| c == b'|') {
+                let digits = Digits::of(alt);
                 let mut nb = *b;
                 let append = match nb.last {
                     None => true,
-                    Some(l) => !l.ends_with(alt) || force,
+                    Some(l) => !l.ends_with(&digits) || force,
                 };
                 if append {
-                    for &d in alt.as_bytes() {
+                    for &d in digits.bytes() {
                         if (nb.len as usize) < 6 {
                             nb.code[nb.len as usize] = d;
                             nb.len += 1;
                         }
                     }
                 }
-                nb.last = Some(alt);
+                nb.last = Some(digits);
                 if !grown[..grown_count].contains(&nb) && grown_count < MAX_BRANCHES {
                     grown[grown_count] = nb;
                     grown_count += 1;
