@@ -157,6 +157,9 @@ pub(crate) fn clean(token: &str) -> (String, Script) {
         };
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
+        } else if ('А'..='Я').contains(&c) {
+            // Russian capitals are 32 code points below their lower case.
+            out.push(char::from_u32(c as u32 + 32).unwrap_or(c));
         } else {
             out.extend(c.to_lowercase());
         }

@@ -641,29 +641,35 @@ fn assign_roles(parts: &mut [NamePart], document_style: bool) {
 /// Sex from morphology: father's-name form or particle first, then a known given name, then a
 /// gendered surname ending; contradictions give `None`.
 fn infer_sex(parts: &[NamePart], given: &[u8]) -> Option<Sex> {
-    let mut votes: Vec<Sex> = Vec::new();
+    // The first vote, and whether any later vote contradicted it.
+    let mut first: Option<Sex> = None;
+    let mut contradicted = false;
+    let mut vote = |s: Option<Sex>| {
+        if let Some(s) = s {
+            match first {
+                None => first = Some(s),
+                Some(f) if f != s => contradicted = true,
+                Some(_) => {}
+            }
+        }
+    };
     for p in parts {
         match (p.role, p.patronymic) {
             (Role::Patronymic, Some(PatronymicForm::Russian)) => {
-                votes.extend(morph::russian_patronymic(&p.skeleton).map(|(_, s)| s));
+                vote(morph::russian_patronymic(&p.skeleton).map(|(_, s)| s));
             }
             (Role::Patronymic, Some(PatronymicForm::Joined)) => {
-                votes.extend(morph::joined_patronymic(&p.skeleton).map(|(_, s)| s));
+                vote(morph::joined_patronymic(&p.skeleton).map(|(_, s)| s));
             }
-            (Role::Patronymic, Some(PatronymicForm::Particle(k))) => votes.extend(k.sex()),
-            (Role::Surname, _) => {
-                if let Some((_, Some(s), _)) = morph::surname_ending(&p.skeleton) {
-                    votes.push(s);
-                }
-            }
+            (Role::Patronymic, Some(PatronymicForm::Particle(k))) => vote(k.sex()),
+            (Role::Surname, _) => vote(morph::surname_ending(&p.skeleton).and_then(|(_, s, _)| s)),
             _ => {}
         }
     }
     if let Some(&g) = given.first() {
-        votes.extend(parts[g as usize].given_name.and_then(|g| g.sex));
+        vote(parts[g as usize].given_name.and_then(|g| g.sex));
     }
-    let first = *votes.first()?;
-    votes.iter().all(|&v| v == first).then_some(first)
+    if contradicted { None } else { first }
 }
 
 #[cfg(test)]
