@@ -3,8 +3,10 @@
 //! Each step is a module with one entry function that takes the [`recount_store::Store`] and a
 //! request struct, reads its inputs from the store (or a file), writes its outputs, and returns
 //! a summary; data problems come back as located diagnostics, [`PipelineError`] is for the
-//! environment. Steps: [`import`] (files → records).
+//! environment. Steps: [`import`] (files → records), [`export`] (records, persons and capture
+//! histories → files).
 
+pub mod export;
 pub mod import;
 
 use std::path::PathBuf;
@@ -21,6 +23,12 @@ pub enum PipelineError {
         path: PathBuf,
         #[source]
         source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Export {
+        path: PathBuf,
+        #[source]
+        source: recount_export::ExportError,
     },
     #[error("cannot write {path}: {source}")]
     Write {
