@@ -5,7 +5,7 @@
 /// Cost units: one ordinary edit costs 10.
 pub(crate) const EDIT: u16 = 10;
 /// An OCR confusion or a near-identical letter pair.
-const OCR: u16 = 5;
+pub(crate) const OCR: u16 = 5;
 /// A transliteration or vowel-drift neighbour.
 const NEIGHBOUR: u16 = 7;
 
@@ -182,6 +182,12 @@ fn multi(long: &[u8], short: u8) -> bool {
 /// confusable pairs; the two-letter OCR confusions cost as much as one OCR substitution.
 /// Distances above three edits are not needed by any level and come back as `u16::MAX`.
 pub(crate) fn confusable_distance(a: &[u8], b: &[u8]) -> u16 {
+    confusable_distance_within(a, b, 3 * EDIT)
+}
+
+/// [`confusable_distance`] when it is at most `limit`; `u16::MAX` otherwise (computed only as far
+/// as needed to know).
+pub(crate) fn confusable_distance_within(a: &[u8], b: &[u8], limit: u16) -> u16 {
     if a.len() >= MAX || b.len() >= MAX {
         // Long strings: no name is that long; a bounded answer is enough.
         return (a.len().abs_diff(b.len()) as u16)
@@ -204,22 +210,28 @@ pub(crate) fn confusable_distance(a: &[u8], b: &[u8]) -> u16 {
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(r2[j - 2] + EDIT);
             }
-            if i > 1 && multi(&a[i - 2..i], b[j - 1]) {
+            // Two-letter OCR confusions end in m, d, h or u on the short side.
+            let (x, y) = (a[i - 1], b[j - 1]);
+            if i > 1 && matches!(y, b'm' | b'd' | b'h' | b'u') && multi(&a[i - 2..i], y) {
                 best = best.min(r2[j - 1] + OCR);
             }
-            if j > 1 && multi(&b[j - 2..j], a[i - 1]) {
+            if j > 1 && matches!(x, b'm' | b'd' | b'h' | b'u') && multi(&b[j - 2..j], x) {
                 best = best.min(r1[j - 2] + OCR);
             }
             r0[j] = best;
         }
         // No alignment can come back under the largest bound the levels use: stop early.
-        if r0[..=b.len()].iter().all(|&v| v > 3 * EDIT) {
+        if r0[..=b.len()].iter().all(|&v| v > limit) {
             return u16::MAX;
         }
         r2 = r1;
         r1 = r0;
     }
-    r1[b.len()]
+    if r1[b.len()] > limit {
+        u16::MAX
+    } else {
+        r1[b.len()]
+    }
 }
 
 #[cfg(test)]

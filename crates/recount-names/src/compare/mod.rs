@@ -222,12 +222,20 @@ fn fuzzy(x: &str, y: &str, lx: &Letters, ly: &Letters, cx: &str, cy: &str) -> (N
     let one_prefix = one_letter_prefix(xb, yb);
     // One or two cheap edits keep Jaro–Winkler above 0.75; below it the edit distance cannot
     // reach the fuzzy_high bounds, so it is not computed.
+    // The largest edit distance that could still earn fuzzy_high at this length.
+    let limit = match min_len {
+        0..=3 => 0,
+        4 | 5 => 7,
+        6..=8 => EDIT,
+        _ => EDIT + 5,
+    };
     let cd = if !one_prefix
         && (0.75..0.92).contains(&jw)
-        && min_len >= 4
-        && xb.len().abs_diff(yb.len()) <= 2
+        && limit > 0
+        // A two-letter OCR confusion (rn/m) shifts the length by one for the least cost.
+        && xb.len().abs_diff(yb.len()) * usize::from(distance::OCR) <= usize::from(limit)
     {
-        distance::confusable_distance(xb, yb)
+        distance::confusable_distance_within(xb, yb, limit)
     } else {
         u16::MAX
     };
