@@ -429,16 +429,29 @@ fn skeleton_into(s: &[u8], p1: &mut Vec<u8>, p2: &mut Vec<u8>, out: &mut String)
 /// The consonant key: the skeleton without vowels, doubled consonants collapsed. Empty when fewer
 /// than three consonants remain (too weak to mean anything).
 pub(crate) fn consonants(skel: &str) -> String {
-    let mut out = String::with_capacity(skel.len());
+    let mut out = Vec::new();
     let mut last = 0u8;
+    let mut count = 0usize;
     for b in skel.bytes() {
         if is_vowel(b) || b == last {
             continue;
         }
-        out.push(b as char);
+        count += 1;
         last = b;
     }
-    if out.len() < 3 { String::new() } else { out }
+    if count < 3 {
+        return String::new();
+    }
+    out.reserve_exact(count);
+    last = 0;
+    for b in skel.bytes() {
+        if is_vowel(b) || b == last {
+            continue;
+        }
+        out.push(b);
+        last = b;
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The script-independent fold of any text: every word NFKC-cleaned, transliterated to Latin

@@ -112,10 +112,10 @@ pub struct NamePart {
 }
 
 impl NamePart {
-    fn new(text: &str, position: usize, buf: &mut String) -> NamePart {
+    fn new(text: &str, position: usize) -> NamePart {
         let (exact, script) = fold::clean(text);
-        fold::to_latin(&exact, buf);
-        let latin = buf.clone();
+        let mut latin = String::with_capacity(exact.len() + 4);
+        fold::to_latin(&exact, &mut latin);
         let mut skeleton = String::with_capacity(latin.len());
         fold::skeleton(&latin, &mut skeleton);
         let consonants = fold::consonants(&skeleton);
@@ -134,8 +134,9 @@ impl NamePart {
             patronymic: None,
             exact,
             latin,
-            stem: skeleton.clone(),
-            stem_consonants: consonants.clone(),
+            // Set with the role (set_given / set_family_role); particles and titles keep none.
+            stem: String::new(),
+            stem_consonants: String::new(),
             skeleton,
             consonants,
             alias: given_name
@@ -301,11 +302,10 @@ impl PreparedName {
             });
             all_caps || comma_after_first
         };
-        let mut buf = String::new();
         let mut parts: Vec<NamePart> = split_parts(&text)
             .into_iter()
             .enumerate()
-            .map(|(i, t)| NamePart::new(t, i, &mut buf).with_hashes())
+            .map(|(i, t)| NamePart::new(t, i).with_hashes())
             .collect();
         assign_roles(&mut parts, document_style);
         Self::finish(parts)
@@ -318,15 +318,14 @@ impl PreparedName {
         family: Option<&str>,
         patronymic: Option<&str>,
     ) -> PreparedName {
-        let mut buf = String::new();
         let mut parts = Vec::new();
-        let mut push_field = |field: Option<&str>, role: Role, parts: &mut Vec<NamePart>| {
+        let push_field = |field: Option<&str>, role: Role, parts: &mut Vec<NamePart>| {
             let Some(field) = field else { return };
             let text = fold::nfkc(field);
             let start = parts.len();
             for t in split_parts(&text) {
                 let pos = parts.len();
-                parts.push(NamePart::new(t, pos, &mut buf).with_hashes());
+                parts.push(NamePart::new(t, pos).with_hashes());
             }
             let field_parts = &mut parts[start..];
             mark_lexicon(field_parts);
