@@ -16,14 +16,22 @@ pub enum BlockingRule {
     NamePair,
     /// One name token's key and the birth year in common.
     NameTokenBirthYear,
+    /// The same full birth date and the same initial of one name part (catches names with
+    /// typos in every part).
+    BirthDateInitial,
+    /// The same normalised residence and one name part's key (catches a changed or misspelt
+    /// other part, and records without a birth date).
+    ResidenceNameToken,
     /// The same document number.
     Document,
 }
 
 impl BlockingRule {
-    pub const ALL: [BlockingRule; 3] = [
+    pub const ALL: [BlockingRule; 5] = [
         BlockingRule::NamePair,
         BlockingRule::NameTokenBirthYear,
+        BlockingRule::BirthDateInitial,
+        BlockingRule::ResidenceNameToken,
         BlockingRule::Document,
     ];
 
@@ -31,6 +39,8 @@ impl BlockingRule {
         match self {
             BlockingRule::NamePair => "name_pair",
             BlockingRule::NameTokenBirthYear => "name_token_and_birth_year",
+            BlockingRule::BirthDateInitial => "birth_date_and_initial",
+            BlockingRule::ResidenceNameToken => "residence_and_name_token",
             BlockingRule::Document => "document",
         }
     }
@@ -38,11 +48,15 @@ impl BlockingRule {
     pub fn description(self) -> &'static str {
         match self {
             BlockingRule::NamePair => {
-                "two name tokens agree on a name-engine key (any order, any script)"
+                "two name parts agree on their name-engine key (alias group or stem; any order, any script)"
             }
             BlockingRule::NameTokenBirthYear => {
-                "one name token agrees on a name-engine key and the birth year is the same"
+                "one name part agrees on its name-engine key and the birth year is the same"
             }
+            BlockingRule::BirthDateInitial => {
+                "the same full birth date and the same initial of one name part"
+            }
+            BlockingRule::ResidenceNameToken => "the same residence and one name part's key",
             BlockingRule::Document => "the same document number",
         }
     }
@@ -113,7 +127,7 @@ fn key_hash(parts: impl Hash) -> u64 {
 }
 
 /// Per distinct name: the name-engine keys of each core part.
-fn name_key_groups(ds: &Dataset) -> Vec<&[Vec<String>]> {
+fn name_key_groups(ds: &Dataset) -> Vec<&[String]> {
     ds.names
         .iter()
         .map(|f| f.as_ref().map_or(&[][..], |f| &f.part_keys[..]))
@@ -124,7 +138,7 @@ fn name_key_groups(ds: &Dataset) -> Vec<&[Vec<String>]> {
 /// quadratic number of pair keys).
 const MAX_PARTS: usize = 5;
 
-fn rule_keys(ds: &Dataset, rule: BlockingRule, groups: &[&[Vec<String>]]) -> Vec<(u64, u32)> {
+fn rule_keys(ds: &Dataset, rule: BlockingRule, groups: &[&[String]]) -> Vec<(u64, u32)> {
     let n = ds.len();
     let per_record = |i: usize, out: &mut Vec<(u64, u32)>| {
         let r = i as u32;
@@ -137,18 +151,13 @@ fn rule_keys(ds: &Dataset, rule: BlockingRule, groups: &[&[Vec<String>]]) -> Vec
                 let parts = groups[id as usize];
                 let parts = &parts[..parts.len().min(MAX_PARTS)];
                 if parts.len() == 1 {
-                    for k in &parts[0] {
-                        out.push((key_hash((0u8, k.as_str())), r));
-                    }
+                    out.push((key_hash((0u8, parts[0].as_str())), r));
                 }
                 for x in 0..parts.len() {
                     for y in x + 1..parts.len() {
-                        for kx in &parts[x] {
-                            for ky in &parts[y] {
-                                let (lo, hi) = if kx <= ky { (kx, ky) } else { (ky, kx) };
-                                out.push((key_hash((0u8, lo.as_str(), hi.as_str())), r));
-                            }
-                        }
+                        let (a, b) = (&parts[x], &parts[y]);
+                        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+                        out.push((key_hash((0u8, lo.as_str(), hi.as_str())), r));
                     }
                 }
             }
@@ -165,12 +174,33 @@ fn rule_keys(ds: &Dataset, rule: BlockingRule, groups: &[&[Vec<String>]]) -> Vec
                         _ => return,
                     },
                 };
-                for part in groups[id as usize].iter().take(MAX_PARTS) {
-                    for k in part {
-                        for y in years.0..=years.1 {
-                            out.push((key_hash((1u8, k.as_str(), y)), r));
-                        }
+                for k in groups[id as usize].iter().take(MAX_PARTS) {
+                    for y in years.0..=years.1 {
+                        out.push((key_hash((1u8, k.as_str(), y)), r));
                     }
+                }
+            }
+            BlockingRule::BirthDateInitial => {
+                let (id, Some(d)) = (ds.name[i], ds.birth[i]) else {
+                    return;
+                };
+                if id == NONE || d.day().is_none() {
+                    return;
+                }
+                for k in groups[id as usize].iter().take(MAX_PARTS) {
+                    // Keys are `t:stem` or `a:alias`; the initial is the first letter after the colon.
+                    if let Some(c) = k.split_once(':').and_then(|(_, v)| v.chars().next()) {
+                        out.push((key_hash((3u8, d.first_day(), c)), r));
+                    }
+                }
+            }
+            BlockingRule::ResidenceNameToken => {
+                let (id, res) = (ds.name[i], ds.residence[i]);
+                if id == NONE || res == NONE {
+                    return;
+                }
+                for k in groups[id as usize].iter().take(MAX_PARTS) {
+                    out.push((key_hash((4u8, res, k.as_str())), r));
                 }
             }
             BlockingRule::Document => {

@@ -154,11 +154,22 @@ fn default_m(c: Comparison) -> &'static [f64] {
     }
 }
 
-/// Starting u probabilities, used only when no pair could be sampled.
+/// Starting u probabilities (rough shares among random pairs of people), used only until pairs
+/// are sampled.
 fn default_u(c: Comparison) -> Vec<f64> {
-    let l = c.levels().len();
-    let mut u = vec![0.001; l];
-    u[l - 1] = 1.0 - 0.001 * (l as f64 - 1.0);
+    let u: &[f64] = match c {
+        Comparison::Name => &[1e-5, 1e-5, 2e-5, 1e-5, 1e-4, 1e-4, 2e-3],
+        Comparison::BirthDate => &[5e-5, 1e-5, 4e-4, 5e-4, 0.02, 0.05],
+        Comparison::AgeVsBirth => &[0.05, 0.1, 0.1],
+        Comparison::Sex => &[0.5],
+        Comparison::BirthPlace => &[0.01, 0.01],
+        Comparison::Residence => &[0.01, 0.01, 0.02],
+        Comparison::Citizenship => &[0.3, 0.2],
+        Comparison::Document => &[1e-6, 1e-5],
+        Comparison::Event => &[0.02, 0.2, 0.05],
+    };
+    let mut u = u.to_vec();
+    u.push(1.0 - u.iter().sum::<f64>());
     u
 }
 

@@ -24,9 +24,9 @@ pub const NAME_LEVELS: [&str; 8] = [
 #[derive(Debug, Clone)]
 pub struct NameFeatures {
     prepared: PreparedName,
-    /// Per core part (given names, surname, father's name): its blocking keys, namespaced
-    /// (`s:` skeleton, `t:` stem of a family role, `a:` alias group).
-    pub part_keys: Vec<Vec<String>>,
+    /// Per core part (given names, surname, father's name), one blocking key: `a:` its alias
+    /// group, or `t:` its stem.
+    pub part_keys: Vec<String>,
     pub given_key: Option<String>,
     pub surname_key: Option<String>,
     pub sex: Option<Sex>,
@@ -53,21 +53,22 @@ impl NameFeatures {
         if prepared.is_empty() {
             return None;
         }
-        let mut part_keys: Vec<Vec<String>> = Vec::new();
+        // One key per core part: its alias group where it has one (Muhammad = Magomed), else its
+        // stem (Asanov = Asanova = Asan uulu; for given names the stem is the skeleton).
+        let mut part_keys: Vec<String> = Vec::new();
         for p in prepared.parts() {
             if !matches!(p.role, Role::Given | Role::Surname | Role::Patronymic)
-                || p.skeleton.is_empty()
+                || p.stem.is_empty()
             {
                 continue;
             }
-            let mut keys = vec![format!("s:{}", p.skeleton)];
-            if p.role != Role::Given && p.stem.len() >= 3 && p.stem != p.skeleton {
-                keys.push(format!("t:{}", p.stem));
+            let key = match p.alias {
+                Some(a) => format!("a:{a}"),
+                None => format!("t:{}", p.stem),
+            };
+            if !part_keys.contains(&key) {
+                part_keys.push(key);
             }
-            if let Some(a) = p.alias {
-                keys.push(format!("a:{a}"));
-            }
-            part_keys.push(keys);
         }
         Some(NameFeatures {
             given_key: prepared.given_key().map(str::to_owned),

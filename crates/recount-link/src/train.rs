@@ -27,7 +27,7 @@ impl Default for TrainingConfig {
     fn default() -> Self {
         TrainingConfig {
             seed: 42,
-            u_sample_pairs: 400_000,
+            u_sample_pairs: 150_000,
             max_iterations: 200,
             tolerance: 1e-5,
         }
@@ -225,6 +225,7 @@ pub fn train(
     let mut converged = false;
     let mut iterations = 0;
     let mut expected = 0.0;
+    let mut exact_names = 0.0;
     for it in 0..cfg.max_iterations {
         iterations = it + 1;
         let prior = (lambda / (1.0 - lambda)).ln();
@@ -265,6 +266,7 @@ pub fn train(
             add(g, p, 1.0, &mut acc);
         }
         expected = total;
+        exact_names = acc[0][0];
         if !total.is_finite() {
             return Err(TrainingFailure::Degenerate(
                 "the expected number of matches is not a number".into(),
@@ -303,7 +305,7 @@ pub fn train(
     }
     // The strongest name level must be evidence for a match, or the model has flipped.
     let name_first = m[0][0] / u[0][0].max(1e-12);
-    if model.comparisons[0].levels[0].u.history.len() > 1 && name_first < 1.0 {
+    if exact_names >= 5.0 && name_first < 1.0 {
         return Err(TrainingFailure::Degenerate(
             "an exact name came out as evidence against a match".into(),
         ));

@@ -1,0 +1,160 @@
+//! Links one of recount-synth's benchmark sets in memory and prints pairwise precision, recall
+//! and F1 with the time of every step (no CSV reading or writing: see bench/linkage/ for the
+//! end-to-end comparison with Splink).
+//!
+//! cargo run --release -p recount-link --example link_synth -- duplicated 1000000
+//! cargo run --release -p recount-link --example link_synth -- cross_script 5000
+
+use recount_link::{Dataset, DedupePolicy, LinkConfig, Model, link};
+use std::collections::HashMap;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let kind = args.first().map_or("duplicated", String::as_str);
+    let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let t = Instant::now();
+    let set = match kind {
+        "cross_script" => recount_synth::cross_script_lists(7, n),
+        _ => recount_synth::duplicated_records(7, n),
+    };
+    println!(
+        "generated {} records in {:.2} s",
+        set.records.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let policy = DedupePolicy {
+        sources: set
+            .sources
+            .iter()
+            .filter(|s| s.contains_duplicates)
+            .map(|s| s.name.clone())
+            .collect(),
+    };
+    let t = Instant::now();
+    let ds = Dataset::from_records(&set.records, &policy);
+    println!("prepared in {:.2} s", t.elapsed().as_secs_f64());
+    let run = link(&ds, &Model::default(), &[], &LinkConfig::with_seed(42));
+    let tm = run.times;
+    println!(
+        "block {:.2} s ({} pairs), compare {:.2} s, train {:.2} s, score {:.2} s, cluster {:.2} s",
+        tm.block.as_secs_f64(),
+        run.blocking.pairs.len(),
+        tm.compare.as_secs_f64(),
+        tm.train.as_secs_f64(),
+        tm.score.as_secs_f64(),
+        tm.cluster.as_secs_f64()
+    );
+    for r in &run.blocking.rules {
+        println!(
+            "  rule {}: {} pairs, {} new, {} skipped blocks",
+            r.rule, r.pairs, r.new_pairs, r.skipped_blocks
+        );
+    }
+    println!("training: {:?}", run.training);
+    for w in &run.warnings {
+        println!("warning: {w}");
+    }
+    // Pairwise precision and recall.
+    let truth: HashMap<(&str, &str), u32> = set
+        .truth
+        .iter()
+        .map(|(k, id)| ((k.source.as_str(), k.record_id.as_str()), id.0))
+        .collect();
+    let mut both: HashMap<(u32, u32), u64> = HashMap::new();
+    let mut pred: HashMap<u32, u64> = HashMap::new();
+    let mut tru: HashMap<u32, u64> = HashMap::new();
+    for i in 0..ds.len() as u32 {
+        let t = truth[&(ds.source_of(i).as_str(), ds.record_id(i))];
+        let c = run.clustering.cluster_of[i as usize];
+        *both.entry((c, t)).or_default() += 1;
+        *pred.entry(c).or_default() += 1;
+        *tru.entry(t).or_default() += 1;
+    }
+    let true_of = |i: u32| truth[&(ds.source_of(i).as_str(), ds.record_id(i))];
+    let found = run
+        .blocking
+        .pairs
+        .iter()
+        .filter(|p| true_of(p.a) == true_of(p.b))
+        .count();
+    let above = run
+        .blocking
+        .pairs
+        .iter()
+        .zip(&run.weights)
+        .filter(|(p, w)| true_of(p.a) == true_of(p.b) && **w > 0.0)
+        .count();
+    let false_above = run
+        .blocking
+        .pairs
+        .iter()
+        .zip(&run.weights)
+        .filter(|(p, w)| true_of(p.a) != true_of(p.b) && **w > 0.0)
+        .count();
+    let wts = run.model.weights();
+    let mut neg: std::collections::BTreeMap<String, usize> = Default::default();
+    for (k, p) in run.blocking.pairs.iter().enumerate() {
+        if true_of(p.a) == true_of(p.b) && run.weights[k] <= 0.0 {
+            for (c, cmp) in recount_link::Comparison::ALL.iter().enumerate() {
+                let w = wts.level(c, run.gammas[k][c]);
+                if w < -2.0 {
+                    *neg.entry(format!("{}={}", cmp, cmp.level_label(run.gammas[k][c])))
+                        .or_default() += 1;
+                }
+            }
+        }
+    }
+    println!("negative evidence on missed true pairs: {neg:?}");
+    let mut pats: std::collections::BTreeMap<String, usize> = Default::default();
+    for (k, p) in run.blocking.pairs.iter().enumerate() {
+        if true_of(p.a) == true_of(p.b) && run.weights[k] <= 0.0 {
+            let d: Vec<String> = recount_link::Comparison::ALL
+                .iter()
+                .enumerate()
+                .filter(|(c, _)| run.gammas[k][*c] > 0)
+                .map(|(c, cmp)| {
+                    format!(
+                        "{}={}({:.1})",
+                        cmp,
+                        cmp.level_label(run.gammas[k][c]),
+                        wts.level(c, run.gammas[k][c])
+                    )
+                })
+                .collect();
+            *pats.entry(d.join(" ")).or_default() += 1;
+        }
+    }
+    let mut pats: Vec<_> = pats.into_iter().collect();
+    pats.sort_by_key(|p| std::cmp::Reverse(p.1));
+    for (p, n) in pats.iter().take(12) {
+        println!("  missed x{n}: {p}");
+    }
+    println!(
+        "true pairs among candidates {found}, of them scored above 0.5: {above}; false pairs above 0.5: {false_above}"
+    );
+    let (tp, pp, tt) = (
+        pairs(both.values()),
+        pairs(pred.values()),
+        pairs(tru.values()),
+    );
+    let (p, r) = (tp as f64 / pp.max(1) as f64, tp as f64 / tt.max(1) as f64);
+    println!(
+        "precision {p:.4}, recall {r:.4}, F1 {:.4}",
+        2.0 * p * r / (p + r)
+    );
+    let m = &run.model;
+    println!("prior λ {:.3e}", m.prior.value);
+    for c in &m.comparisons {
+        let ws: Vec<String> = c
+            .levels
+            .iter()
+            .map(|l| format!("{} {:.1}", l.level, (l.m.value / l.u.value).log2()))
+            .collect();
+        println!("  {}: {}", c.comparison, ws.join(", "));
+    }
+}
+
+fn pairs<'a>(sizes: impl Iterator<Item = &'a u64>) -> u64 {
+    sizes.map(|n| n * (n - 1) / 2).sum()
+}
