@@ -42,7 +42,9 @@ pub use model::{
 pub use place::normalise_place;
 pub use prepare::{Dataset, DatasetBuilder, DedupePolicy, Pair, RecordIndex, normalise_document};
 pub use review::{AppliedDecisions, Decision, ReviewItem, Verdict, apply_decisions, review_queue};
-pub use score::{Contribution, Explanation, explain, explain_gamma, score_pairs};
+pub use score::{
+    Contribution, Explanation, explain, explain_gamma, one_to_one_adjustment, score_pairs,
+};
 pub use train::{Label, TrainingConfig, TrainingFailure, TrainingReport, train};
 
 use serde::Serialize;
@@ -101,8 +103,12 @@ pub struct StageTimes {
 pub struct LinkRun {
     pub blocking: Blocking,
     pub gammas: Vec<Gamma>,
-    /// Match weight in bits of each candidate pair (`blocking.pairs` order).
+    /// Fellegi–Sunter match weight in bits of each candidate pair (`blocking.pairs` order),
+    /// as [`explain`] breaks it down.
     pub weights: Vec<f32>,
+    /// What knowing that sources list each person once adds to each weight
+    /// ([`one_to_one_adjustment`]); clustering uses `weights + one_to_one`.
+    pub one_to_one: Vec<f32>,
     /// The model the pairs were scored with (the new one, or the previous one if training failed).
     pub model: Model,
     pub training: TrainingOutcome,
@@ -172,13 +178,19 @@ pub fn link(ds: &Dataset, previous: &Model, decisions: &[Decision], cfg: &LinkCo
     let t = Instant::now();
     let w = model.weights();
     let weights = score_pairs(ds, &w, &blocking.pairs, &gammas);
+    let one_to_one = one_to_one_adjustment(ds, &blocking.pairs, &weights, w.prior);
     times.score = t.elapsed();
 
     let t = Instant::now();
+    let final_weights: Vec<f32> = weights
+        .iter()
+        .zip(&one_to_one)
+        .map(|(a, b)| a + b)
+        .collect();
     let clustering = cluster(
         ds,
         &blocking.pairs,
-        &weights,
+        &final_weights,
         cfg.threshold,
         &applied.constraints,
         cfg.method,
@@ -194,6 +206,7 @@ pub fn link(ds: &Dataset, previous: &Model, decisions: &[Decision], cfg: &LinkCo
         blocking,
         gammas,
         weights,
+        one_to_one,
         model,
         training,
         clustering,

@@ -73,3 +73,78 @@ pub fn explain_gamma(ds: &Dataset, model: &Model, pair: Pair, g: &Gamma) -> Expl
         match_probability: probability(total as f32),
     }
 }
+
+/// The largest share of one source's records taken to have a match in another source.
+const MAX_MATCH_SHARE: f64 = 0.95;
+
+/// The change in weight (bits) each pair gets from knowing that both its sources list each
+/// person at most once (Sadinle's bipartite view of Fellegi–Sunter): a record can be the same
+/// person as at most one record of the other source, so its candidates there compete.
+///
+/// For a record `a` of source S and a candidate `b` of source T, with likelihood ratios `LR`
+/// (2^(weight − prior)) and per-pair prior λ,
+///
+/// P(a = b) = λ·LR(a,b) / ((1 − π) + λ·Σ_{b' candidates of a in T} LR(a,b')),
+///
+/// where π, the share of S's records that have a match in T, is the expected number of matches
+/// between S and T (from the pairs' ordinary probabilities) over |S|, at most 0.95. The smaller of
+/// the two directions' probabilities is used. Pairs within a source, or with a source that
+/// contains duplicates, are unchanged (0).
+pub fn one_to_one_adjustment(
+    ds: &Dataset,
+    pairs: &[Pair],
+    weights: &[f32],
+    prior_bits: f32,
+) -> Vec<f32> {
+    use foldhash::{HashMap, HashMapExt};
+    let ns = ds.sources.len();
+    let eligible = |p: &Pair| {
+        let (s, t) = (ds.source[p.a as usize], ds.source[p.b as usize]);
+        s != t && ds.source_is_unique(p.a) && ds.source_is_unique(p.b)
+    };
+    let lr =
+        |w: f32| (f64::from(w - prior_bits).clamp(-200.0, 200.0) * std::f64::consts::LN_2).exp();
+    let mut sums: HashMap<(u32, u32), f64> = HashMap::new();
+    let mut expected = vec![0f64; ns * ns];
+    for (p, &w) in pairs.iter().zip(weights) {
+        if !eligible(p) {
+            continue;
+        }
+        let (s, t) = (ds.source[p.a as usize], ds.source[p.b as usize]);
+        let l = lr(w);
+        *sums.entry((p.a, t)).or_default() += l;
+        *sums.entry((p.b, s)).or_default() += l;
+        let prob = crate::model::probability(w);
+        expected[s as usize * ns + t as usize] += prob;
+        expected[t as usize * ns + s as usize] += prob;
+    }
+    let mut size = vec![0f64; ns];
+    for &s in &ds.source {
+        size[s as usize] += 1.0;
+    }
+    let lambda = crate::model::probability(prior_bits);
+    pairs
+        .iter()
+        .zip(weights)
+        .map(|(p, &w)| {
+            if !eligible(p) {
+                return 0.0;
+            }
+            let (s, t) = (
+                ds.source[p.a as usize] as usize,
+                ds.source[p.b as usize] as usize,
+            );
+            let l = lr(w);
+            let dir = |rec: u32, from: usize, to: usize| {
+                let pi =
+                    (expected[from * ns + to] / size[from].max(1.0)).clamp(0.0, MAX_MATCH_SHARE);
+                let sum = sums.get(&(rec, to as u32)).copied().unwrap_or(l);
+                lambda * l / ((1.0 - pi) + lambda * sum)
+            };
+            let prob = dir(p.a, s, t)
+                .min(dir(p.b, t, s))
+                .clamp(1e-300, 1.0 - 1e-15);
+            (crate::model::bits(prob) - f64::from(w)) as f32
+        })
+        .collect()
+}

@@ -254,12 +254,14 @@ fn write_pairs(path: &Path, ds: &Dataset, run: &LinkRun) -> anyhow::Result<()> {
         header.push(format!("{c}_weight"));
     }
     header.push("name_tf_adjustment".into());
+    header.push("one_to_one_adjustment".into());
     header.push("same_person".into());
     w.write_record(&header)?;
     let weights = run.model.weights();
     for (k, p) in run.blocking.pairs.iter().enumerate() {
         let g = &run.gammas[k];
-        let total = run.weights[k];
+        let fs = run.weights[k];
+        let total = fs + run.one_to_one[k];
         let mut row: Vec<String> = vec![
             ds.source_of(p.a).to_string(),
             ds.record_id(p.a).to_owned(),
@@ -276,7 +278,8 @@ fn write_pairs(path: &Path, ds: &Dataset, run: &LinkRun) -> anyhow::Result<()> {
             row.push(cmp.level_label(g[c]).to_owned());
             row.push(format!("{wl:.3}"));
         }
-        row.push(format!("{:.3}", total - sum));
+        row.push(format!("{:.3}", fs - sum));
+        row.push(format!("{:.3}", run.one_to_one[k]));
         let same =
             run.clustering.cluster_of[p.a as usize] == run.clustering.cluster_of[p.b as usize];
         row.push(if same { "1" } else { "0" }.into());

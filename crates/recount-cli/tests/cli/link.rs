@@ -102,6 +102,7 @@ fn pairs_carry_the_weight_waterfall() {
                 h.ends_with("_weight") && **h != "match_weight"
                     || **h == "prior"
                     || **h == "name_tf_adjustment"
+                    || **h == "one_to_one_adjustment"
             })
             .map(|(i, _)| f[i].parse::<f64>().unwrap())
             .sum();
