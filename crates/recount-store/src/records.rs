@@ -69,6 +69,8 @@ pub struct ImportBatch<'s> {
     file_name: String,
     mode: ImportMode,
     sources: HashMap<String, i64>,
+    /// Report ids met in this import ((source id, report_id) → database id), capped.
+    reports: HashMap<(i64, String), i64>,
     /// Records that existed before this import and were met in it (database id → row), so that
     /// a second occurrence is caught even when the first changed nothing.
     seen_existing: HashMap<i64, u64>,
@@ -116,6 +118,7 @@ impl Store {
             file_name: file_name.to_owned(),
             mode,
             sources: HashMap::new(),
+            reports: HashMap::new(),
             seen_existing: HashMap::new(),
             summary: ImportSummary::default(),
         })
@@ -157,7 +160,9 @@ impl ImportBatch<'_> {
             .tx
             .prepare_cached("INSERT INTO reports (source_id, report_id) VALUES (?1, ?2)")?;
         insert.execute(params![source_id, report])?;
-        Ok(Some(self.tx.last_insert_rowid()))
+        let id = self.tx.last_insert_rowid();
+        self.reports.insert((source_id, report.to_owned()), id);
+        Ok(Some(id))
     }
 
     /// Stores `record`, read from `row` of the file, with the blocking keys of its name.

@@ -40,14 +40,21 @@ fn every_field_round_trips() {
         let rec = full_record("1");
         let mut batch = store.begin_import("a.csv", ImportMode::Strict).unwrap();
         let out = batch
-            .put(&rec, 2, &["asanov".into(), "bekbolat".into()])
+            .put(
+                &rec,
+                2,
+                &["asanov".into(), "bekbolat".into(), "q\"x\\y".into()],
+            )
             .unwrap();
         assert!(matches!(out, PutOutcome::Inserted(_)));
         batch.commit().unwrap();
         let got = store.record("hotline", "1").unwrap().unwrap();
         assert_eq!(got.record, rec);
         assert_eq!(got.person, None);
-        assert_eq!(store.name_keys(got.id).unwrap(), ["asanov", "bekbolat"]);
+        assert_eq!(
+            store.name_keys(got.id).unwrap(),
+            ["asanov", "bekbolat", "q\"x\\y"]
+        );
         let bare = Record::new("hotline", "2");
         let mut batch = store.begin_import("b.csv", ImportMode::Strict).unwrap();
         batch.put(&bare, 2, &[]).unwrap();
