@@ -1,7 +1,8 @@
 //! Queries of the web desk: finding records by filters and by the stored name keys, one page at
 //! a time, and the records of one person.
 
-use crate::{Db, Result, Store};
+use crate::{Db, Result, Store, StoreError, StoredRecord};
+use recount_types::{AgeRange, CountryCode, EventVocabulary, Record, parse_country_list};
 use recount_types::{PersonId, RecordId, RecordKey, SourceName};
 use rusqlite::types::Value;
 
@@ -40,12 +41,84 @@ pub struct RecordFilter {
 /// One page of [`Store::find_records`].
 #[derive(Debug, Clone)]
 pub struct RecordPage {
-    /// The matching records on this page, in database order.
+    /// The matching records on this page: by event date when filtered by event, else in
+    /// database order.
     pub keys: Vec<(RecordId, RecordKey)>,
     /// How many records match, counted up to `count_limit`.
     pub total: u64,
     /// Whether more than `count_limit` records match.
     pub total_is_lower_bound: bool,
+}
+
+// A copy of records.rs's private row reader, so a page of records is read in one query rather
+// than one query per record. Keep the two in step (or make records.rs's reader pub(crate) and
+// drop this copy).
+const RECORD_SELECT: &str = "SELECT r.id, s.name, r.record_id, r.name, r.given_name, r.family_name,
+    r.patronymic, r.sex, r.birth_date, r.birth_place, r.document_id, r.age_min, r.age_max,
+    r.citizenship, r.origin, r.residence, r.event, r.event_date, r.place, r.informant,
+    rep.report_id, r.quote, r.notes, p.person_id
+    FROM records r JOIN sources s ON s.id = r.source_id
+    LEFT JOIN reports rep ON rep.id = r.report_id
+    LEFT JOIN person_records p ON p.record_id = r.id";
+
+fn corrupt(column: &'static str, value: &str, problem: impl ToString) -> StoreError {
+    StoreError::Corrupt {
+        column,
+        value: value.to_owned(),
+        problem: problem.to_string(),
+    }
+}
+
+fn parse<T: std::str::FromStr>(column: &'static str, v: Option<String>) -> Result<Option<T>>
+where
+    T::Err: ToString,
+{
+    v.map(|s| s.parse::<T>().map_err(|e| corrupt(column, &s, e)))
+        .transpose()
+}
+
+fn read_record_row(r: &rusqlite::Row<'_>, vocab: &EventVocabulary) -> Result<StoredRecord> {
+    let mut rec = Record::new(r.get::<_, String>(1)?, r.get::<_, String>(2)?);
+    rec.name = r.get(3)?;
+    rec.given_name = r.get(4)?;
+    rec.family_name = r.get(5)?;
+    rec.patronymic = r.get(6)?;
+    rec.sex = parse("records.sex", r.get(7)?)?;
+    rec.birth_date = parse("records.birth_date", r.get(8)?)?;
+    rec.birth_place = r.get(9)?;
+    rec.document_id = r.get(10)?;
+    let (lo, hi): (Option<u8>, Option<u8>) = (r.get(11)?, r.get(12)?);
+    rec.age = match (lo, hi) {
+        (Some(lo), Some(hi)) => Some(
+            AgeRange::new(lo, hi)
+                .ok_or_else(|| corrupt("records.age", &format!("{lo}-{hi}"), "not an age range"))?,
+        ),
+        _ => None,
+    };
+    if let Some(c) = r.get::<_, Option<String>>(13)? {
+        rec.citizenship =
+            parse_country_list(&c).map_err(|e| corrupt("records.citizenship", &c, e))?;
+    }
+    rec.origin = parse::<CountryCode>("records.origin", r.get(14)?)?;
+    rec.residence = r.get(15)?;
+    if let Some(e) = r.get::<_, Option<String>>(16)? {
+        rec.event = Some(
+            vocab
+                .term(&e)
+                .map_err(|err| corrupt("records.event", &e, err))?,
+        );
+    }
+    rec.event_date = parse("records.event_date", r.get(17)?)?;
+    rec.place = r.get(18)?;
+    rec.informant = parse("records.informant", r.get(19)?)?;
+    rec.report_id = r.get(20)?;
+    rec.quote = r.get(21)?;
+    rec.notes = r.get(22)?;
+    Ok(StoredRecord {
+        id: RecordId(r.get(0)?),
+        record: rec,
+        person: r.get::<_, Option<i64>>(23)?.map(PersonId),
+    })
 }
 
 const PAIR_SELECT: &str = "SELECT p.record_a, p.record_b, p.score,
@@ -114,8 +187,15 @@ impl Store {
         )?;
         let counted = counted as u64;
 
+        // With an event, the (event, event_first_day) index gives the order and the page stops
+        // early; ordering such a filter by id alone would sort every match first.
+        let order = if filter.event.is_some() {
+            "r.event_first_day, r.id"
+        } else {
+            "r.id"
+        };
         let page_sql = format!(
-            "SELECT r.id, s.name, r.record_id {from} {where_sql} ORDER BY r.id LIMIT ? OFFSET ?"
+            "SELECT r.id, s.name, r.record_id {from} {where_sql} ORDER BY {order} LIMIT ? OFFSET ?"
         );
         params.push(Value::Integer(limit as i64));
         params.push(Value::Integer(offset as i64));
@@ -134,6 +214,24 @@ impl Store {
             total: counted.min(count_limit),
             total_is_lower_bound: counted > count_limit,
         })
+    }
+
+    /// The stored records with these ids, in the order given (ids not stored are left out).
+    pub fn records_by_ids(&self, ids: &[RecordId]) -> Result<Vec<StoredRecord>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let vocab = self.event_vocabulary()?;
+        let Db::Sqlite(conn) = &self.db;
+        let marks = vec!["?"; ids.len()].join(",");
+        let mut stmt = conn.prepare(&format!("{RECORD_SELECT} WHERE r.id IN ({marks})"))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(ids.iter().map(|i| i.0)))?;
+        let mut found = std::collections::HashMap::with_capacity(ids.len());
+        while let Some(row) = rows.next()? {
+            let r = read_record_row(row, &vocab)?;
+            found.insert(r.id, r);
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     /// The source and record id of a stored record.

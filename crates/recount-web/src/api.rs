@@ -135,7 +135,7 @@ impl From<recount_store::StoredRecord> for ApiRecord {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RecordsResponse {
     pub total: u64,
-    /// Whether `total` is only a lower bound (the count stops at 10,000).
+    /// Whether `total` is only a lower bound (the count stops at 1,000).
     pub total_is_lower_bound: bool,
     pub page: u64,
     pub records: Vec<ApiRecord>,

@@ -1,12 +1,15 @@
-//! The project database as the async server sees it: a small pool of open [`Store`]s, each call
-//! run on tokio's blocking threads so a slow query never stalls the server.
+//! The project database as the async server sees it: a pool of at most [`CONNECTIONS`] open
+//! [`Store`]s, each call run on tokio's blocking threads so a slow query never stalls the server.
+//! A call waits for a free connection rather than opening more: opening one runs the schema
+//! check, and each holds its own page cache.
 
 use recount_store::{Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
 
-/// How many idle connections are kept open.
-const IDLE: usize = 8;
+/// The most connections open at once.
+pub const CONNECTIONS: usize = 8;
 
 /// A handle to the project database, cheap to clone.
 #[derive(Clone)]
@@ -17,6 +20,7 @@ pub struct Db {
 struct Inner {
     path: PathBuf,
     idle: Mutex<Vec<Store>>,
+    permits: Semaphore,
 }
 
 impl Db {
@@ -27,6 +31,7 @@ impl Db {
             inner: Arc::new(Inner {
                 path: path.to_owned(),
                 idle: Mutex::new(vec![first]),
+                permits: Semaphore::new(CONNECTIONS),
             }),
         })
     }
@@ -37,6 +42,13 @@ impl Db {
         F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
     {
+        // The semaphore is never closed, so acquiring only waits.
+        let _permit = self
+            .inner
+            .permits
+            .acquire()
+            .await
+            .expect("the pool's semaphore is open");
         let inner = self.inner.clone();
         let joined = tokio::task::spawn_blocking(move || {
             let pooled = inner.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
@@ -45,10 +57,11 @@ impl Db {
                 None => Store::open(&inner.path)?,
             };
             let out = f(&mut store);
-            let mut idle = inner.idle.lock().unwrap_or_else(|e| e.into_inner());
-            if idle.len() < IDLE {
-                idle.push(store);
-            }
+            inner
+                .idle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(store);
             out
         })
         .await;

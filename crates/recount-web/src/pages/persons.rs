@@ -35,19 +35,14 @@ pub async fn load(
             if keys.is_empty() {
                 return Ok(None);
             }
-            let mut records = Vec::with_capacity(keys.len());
-            for (_, key) in &keys {
-                if let Some(r) = s.record(key.source.as_str(), &key.record_id)? {
-                    records.push(r);
-                }
-            }
+            let ids: Vec<_> = keys.iter().map(|(id, _)| *id).collect();
+            let records = s.records_by_ids(&ids)?;
             let sources: Vec<Source> = s.sources()?.into_iter().map(|(_, s)| s).collect();
             let groups: BTreeSet<&str> = records
                 .iter()
                 .filter_map(|r| sources.iter().find(|s| s.name == r.record.source))
                 .map(Source::independence_group)
                 .collect();
-            let ids: Vec<_> = keys.iter().map(|(id, _)| *id).collect();
             let links = s.pairs_among(&ids)?;
             Ok(Some(PersonView {
                 id,

@@ -13,7 +13,8 @@ use recount_types::{EventDate, Record};
 use serde::Deserialize;
 
 pub const PAGE_SIZE: u64 = 50;
-const COUNT_LIMIT: u64 = 10_000;
+/// Matches are counted up to this many ("more than 1000"): counting further costs every page.
+const COUNT_LIMIT: u64 = 1_000;
 
 /// The filter as the form and the API send it.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -123,12 +124,8 @@ pub async fn search(
     app.db
         .call(move |s| {
             let page = s.find_records(&filter, offset, PAGE_SIZE, COUNT_LIMIT)?;
-            let mut records = Vec::with_capacity(page.keys.len());
-            for (_, key) in &page.keys {
-                if let Some(r) = s.record(key.source.as_str(), &key.record_id)? {
-                    records.push(r);
-                }
-            }
+            let ids: Vec<_> = page.keys.iter().map(|(id, _)| *id).collect();
+            let records = s.records_by_ids(&ids)?;
             Ok((page, records))
         })
         .await

@@ -27,14 +27,7 @@ pub async fn next_pair(
             let Some(pair) = pairs.into_iter().next() else {
                 return Ok((None, total));
             };
-            let mut records = Vec::new();
-            for id in [pair.a, pair.b] {
-                if let Some(key) = s.record_key(id)?
-                    && let Some(r) = s.record(key.source.as_str(), &key.record_id)?
-                {
-                    records.push(r);
-                }
-            }
+            let records = s.records_by_ids(&[pair.a, pair.b])?;
             Ok((Some((pair, records)), total))
         })
         .await
