@@ -117,7 +117,7 @@ pub struct Model {
     pub prior: Parameter,
     pub comparisons: Vec<ComparisonParams>,
     /// Names are term-frequency adjusted: on the exact, transliteration and skeleton levels
-    /// the level's u is replaced by how common the name is.
+    /// the weight moves by log2(average name frequency / this name's frequency).
     pub name_term_frequency: bool,
     pub training: Vec<TrainingRun>,
 }
@@ -250,16 +250,10 @@ impl Model {
                 w[ci][li + 1] = (l.m.value.max(1e-12) / l.u.value.max(1e-12)).log2() as f32;
             }
         }
-        let name_u = self.comparisons[0]
-            .levels
-            .iter()
-            .map(|l| l.u.value)
-            .collect();
         let lambda = self.prior.value.clamp(1e-300, 1.0 - 1e-12);
         Weights {
             w,
             prior: (lambda / (1.0 - lambda)).log2() as f32,
-            name_u,
             tf: self.name_term_frequency,
         }
     }
@@ -275,7 +269,6 @@ pub struct Weights {
     pub(crate) w: [[f32; 10]; COMPARISONS],
     /// log2(λ / (1 − λ)).
     pub prior: f32,
-    pub(crate) name_u: Vec<f64>,
     pub(crate) tf: bool,
 }
 
@@ -289,15 +282,13 @@ impl Weights {
     }
 
     /// The term-frequency adjustment for a name agreeing at `code` on a value whose frequency
-    /// among records is `freq`: log2(u_level / freq), so that a common name counts for less and
-    /// a rare one for more.
-    pub fn tf_adjustment(&self, code: u8, freq: f32) -> f32 {
+    /// among records is `relative` times the average name's: log2(1 / relative), so that a
+    /// common name counts for less and a rare one for more, and the average name is unchanged.
+    pub fn tf_adjustment(&self, code: u8, relative: f32) -> f32 {
         if !self.tf || code == 0 || code > TF_LEVELS {
             return 0.0;
         }
-        let u = self.name_u[usize::from(code) - 1];
-        let f = f64::from(freq).max(1e-9);
-        ((u / f).log2()).clamp(-16.0, 16.0) as f32
+        (-f64::from(relative).max(1e-9).log2()).clamp(-16.0, 16.0) as f32
     }
 
     /// The match weight of a comparison vector (without the term-frequency adjustment).

@@ -87,6 +87,8 @@ pub struct Dataset {
     pub(crate) names: Vec<Option<NameFeatures>>,
     /// Per distinct name: how common its value is among the records (for term frequencies).
     pub(crate) name_freq: Vec<f32>,
+    /// The average over named records of their name's frequency (Σ share²).
+    pub(crate) name_freq_mean: f32,
     pub(crate) birth: Vec<Option<PartialDate>>,
     /// Birth years implied by the age at the event: (first, last), or (0, 0).
     pub(crate) implied_birth: Vec<(u16, u16)>,
@@ -260,6 +262,17 @@ impl DatasetBuilder {
             })
             .collect();
         let name_freq = term_frequencies(&self.name, &names);
+        let named: Vec<f32> = self
+            .name
+            .iter()
+            .filter(|&&n| n != NONE)
+            .map(|&n| name_freq[n as usize])
+            .collect();
+        let name_freq_mean = if named.is_empty() {
+            1.0
+        } else {
+            named.iter().sum::<f32>() / named.len() as f32
+        };
         let source_dedupe = self
             .sources
             .iter()
@@ -287,6 +300,7 @@ impl DatasetBuilder {
             name: self.name,
             names,
             name_freq,
+            name_freq_mean,
             birth: self.birth,
             implied_birth: self.implied_birth,
             sex,

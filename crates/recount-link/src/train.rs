@@ -344,7 +344,8 @@ pub fn train(
     Ok((model, report))
 }
 
-/// The frequency of the pair's name value: the larger of the two records' name frequencies.
+/// How common the pair's name value is relative to the average name: the larger of the two
+/// records' name frequencies over the average.
 pub(crate) fn pair_name_freq(ds: &Dataset, p: Pair) -> f32 {
     let f = |i: RecordIndex| {
         let n = ds.name[i as usize];
@@ -354,5 +355,5 @@ pub(crate) fn pair_name_freq(ds: &Dataset, p: Pair) -> f32 {
             ds.name_freq[n as usize]
         }
     };
-    f(p.a).max(f(p.b))
+    f(p.a).max(f(p.b)) / ds.name_freq_mean.max(1e-12)
 }

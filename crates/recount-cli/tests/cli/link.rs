@@ -123,7 +123,7 @@ fn plan_counts_pairs_per_rule() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let rules = v["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 3);
+    assert_eq!(rules.len(), 5);
     assert!(rules[0]["pairs"].as_u64().unwrap() >= 3);
     assert!(!dir.path().join("persons.csv").exists());
 }
