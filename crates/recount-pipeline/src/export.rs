@@ -4,8 +4,9 @@
 
 use crate::PipelineError;
 use recount_export::{CaptureHistories, ExportError, ExportFormat, PersonsWriter, RecordsWriter};
+use recount_link::normalise_place;
 use recount_store::{Store, StoreError};
-use recount_types::PartialDate;
+use recount_types::{PartialDate, Record};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufWriter;
@@ -18,6 +19,8 @@ pub enum Period {
     All,
     Year,
     Month,
+    /// By the event's place, normalised across scripts (`Ош` and `Osh` are one stratum).
+    Place,
 }
 
 /// Which capture histories to export.
@@ -130,9 +133,16 @@ pub fn persons(store: &Store, out: &Path, format: ExportFormat) -> Result<u64, P
     Ok(assignments.len() as u64)
 }
 
-fn stratum(date: Option<PartialDate>, by: Period) -> String {
+fn stratum(record: &Record, by: Period) -> String {
+    if by == Period::Place {
+        return match record.place.as_deref().map(normalise_place) {
+            Some(p) if !p.is_empty() => p,
+            _ => "unknown".into(),
+        };
+    }
+    let date: Option<PartialDate> = record.event_date.map(|d| d.start());
     match (by, date) {
-        (Period::All, _) => String::new(),
+        (Period::All | Period::Place, _) => String::new(),
         (Period::Year, Some(d)) => format!("{:04}", d.year()),
         (Period::Month, Some(d)) => match d.month() {
             Some(m) => format!("{:04}-{m:02}", d.year()),
@@ -144,7 +154,8 @@ fn stratum(date: Option<PartialDate>, by: Period) -> String {
 
 /// Builds the capture histories of linked persons: the lists are the sources' independence
 /// groups (sources sharing a dependency group count as one list), the strata the periods of
-/// the events' start dates ("unknown" when a record's date is not that precise).
+/// the events' start dates ("unknown" when a record's date is not that precise) or their places.
+/// A person is counted in the stratum of each of their records.
 pub fn capture_histories(
     store: &Store,
     request: &CaptureRequest,
@@ -171,11 +182,7 @@ pub fn capture_histories(
             .get(rec.source.as_str())
             .cloned()
             .unwrap_or_else(|| rec.source.0.clone());
-        h.observe(
-            &stratum(rec.event_date.map(|d| d.start()), request.by),
-            person.0,
-            &list,
-        );
+        h.observe(&stratum(rec, request.by), person.0, &list);
         Ok(())
     })?;
     if linked == 0 {

@@ -23,6 +23,7 @@
 
 pub mod accounts;
 pub mod desk;
+pub mod linkage;
 mod migrations;
 mod persons;
 mod records;

@@ -26,6 +26,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "accounts",
         sql: include_str!("../migrations/sqlite/0002_accounts.sql"),
     },
+    Migration {
+        version: 3,
+        name: "linkage",
+        sql: include_str!("../migrations/sqlite/0003_linkage.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

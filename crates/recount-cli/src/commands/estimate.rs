@@ -6,8 +6,12 @@ use std::path::PathBuf;
 use anyhow::Context;
 use recount_estimate::{
     BmaConfig, CaptureTable, Criterion, EstimateResult, Heterogeneity, LcmcrConfig,
-    LoglinearConfig, Method, estimate_bma, estimate_lcmcr_with_progress, estimate_loglinear,
+    LoglinearConfig, Method, StrataMethod, StrataResult, estimate_bma,
+    estimate_lcmcr_with_progress, estimate_loglinear, estimate_strata_with_progress,
 };
+use recount_pipeline::estimate::{StrataTables, capture_tables};
+use recount_pipeline::export::{CaptureRequest, Period};
+use recount_store::Store;
 
 use super::Global;
 use crate::exit::bad_input;
@@ -38,9 +42,14 @@ pub enum HeterogeneityArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ByArg {
+    /// One estimate over everything (the default with --event).
+    All,
+    /// One estimate per year of the event.
+    Year,
+    /// One estimate per month of the event.
     Month,
+    /// One estimate per place of the event (normalised across scripts).
     Place,
-    SourceGroup,
 }
 
 #[derive(Debug, clap::Args)]
@@ -115,20 +124,9 @@ pub struct Args {
     pub by: Option<ByArg>,
 }
 
-pub fn run(_global: &Global, args: Args) -> anyhow::Result<()> {
+pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     let Some(path) = args.captures.as_ref() else {
-        if args.event.is_some() || args.by.is_some() {
-            // The pipeline builds capture tables per stratum from linked persons; until it has,
-            // this mode cannot run (an environment limitation, not the user's input).
-            anyhow::bail!(
-                "estimating from the project database (--event/--by) is not available in this \
-                 build yet: it needs capture histories of linked persons from the pipeline; \
-                 export them and use --captures FILE.csv meanwhile"
-            );
-        }
-        return Err(bad_input(
-            "give --captures CAPTURES.csv (or --event TERM with --by for the project database)",
-        ));
+        return run_database(global, &args);
     };
     if args.event.is_some() || args.by.is_some() {
         return Err(bad_input(
@@ -151,22 +149,8 @@ pub fn run(_global: &Global, args: Args) -> anyhow::Result<()> {
 
     let result = match args.method {
         MethodArg::Lcmcr => run_lcmcr(&table, &args)?,
-        MethodArg::Loglinear => {
-            let config = LoglinearConfig {
-                criterion: match args.criterion {
-                    CriterionArg::Bic => Criterion::Bic,
-                    CriterionArg::Aic => Criterion::Aic,
-                },
-                heterogeneity: match args.heterogeneity {
-                    HeterogeneityArg::None => Heterogeneity::None,
-                    HeterogeneityArg::Chao => Heterogeneity::Chao,
-                    HeterogeneityArg::Darroch => Heterogeneity::Darroch,
-                    HeterogeneityArg::Poisson2 => Heterogeneity::Poisson(2.0),
-                },
-                ..LoglinearConfig::default()
-            };
-            estimate_loglinear(&table, &config).map_err(|e| bad_input(format!("refused: {e}")))?
-        }
+        MethodArg::Loglinear => estimate_loglinear(&table, &loglinear_config(&args))
+            .map_err(|e| bad_input(format!("refused: {e}")))?,
         MethodArg::Bma => {
             let config = BmaConfig {
                 seed: args.seed,
@@ -200,8 +184,8 @@ struct JsonOutput<'a> {
     notices: Vec<String>,
 }
 
-fn run_lcmcr(table: &CaptureTable, args: &Args) -> anyhow::Result<EstimateResult> {
-    let config = LcmcrConfig {
+fn lcmcr_config(args: &Args) -> LcmcrConfig {
+    LcmcrConfig {
         k: args.k,
         burnin: args.burnin,
         samples: args.samples,
@@ -209,8 +193,177 @@ fn run_lcmcr(table: &CaptureTable, args: &Args) -> anyhow::Result<EstimateResult
         chains: args.chains,
         seed: args.seed,
         ..LcmcrConfig::default()
+    }
+}
+
+fn loglinear_config(args: &Args) -> LoglinearConfig {
+    LoglinearConfig {
+        criterion: match args.criterion {
+            CriterionArg::Bic => Criterion::Bic,
+            CriterionArg::Aic => Criterion::Aic,
+        },
+        heterogeneity: match args.heterogeneity {
+            HeterogeneityArg::None => Heterogeneity::None,
+            HeterogeneityArg::Chao => Heterogeneity::Chao,
+            HeterogeneityArg::Darroch => Heterogeneity::Darroch,
+            HeterogeneityArg::Poisson2 => Heterogeneity::Poisson(2.0),
+        },
+        ..LoglinearConfig::default()
+    }
+}
+
+/// Estimates per stratum from the project database's linked persons.
+fn run_database(global: &Global, args: &Args) -> anyhow::Result<()> {
+    if args.draws.is_some() {
+        return Err(bad_input(
+            "--draws applies to --captures FILE.csv only (export one stratum's captures with \
+             `recount export captures` to keep its draws)",
+        ));
+    }
+    let store = Store::open(&global.db)
+        .with_context(|| format!("cannot open the project database {}", global.db.display()))?;
+    if let Some(term) = &args.event
+        && store.event_vocabulary()?.term(term).is_err()
+    {
+        return Err(bad_input(format!(
+            "{term:?} is not in the project's event vocabulary"
+        )));
+    }
+    let by = match args.by.unwrap_or(ByArg::All) {
+        ByArg::All => Period::All,
+        ByArg::Year => Period::Year,
+        ByArg::Month => Period::Month,
+        ByArg::Place => Period::Place,
     };
-    let total = config.sweeps_per_chain() * config.chains as u64;
+    let request = CaptureRequest {
+        event: args.event.clone(),
+        by,
+    };
+    let tables = match capture_tables(&store, &request)? {
+        StrataTables::Tables(t) => t,
+        StrataTables::NoPersons => {
+            return Err(bad_input(
+                "no record has been linked to a person yet; run `recount link` first",
+            ));
+        }
+        StrataTables::NoRecords => {
+            return Err(bad_input(match &args.event {
+                Some(e) => format!("no linked person has a record of the event {e:?}"),
+                None => "no linked person has a record".to_owned(),
+            }));
+        }
+        StrataTables::Unusable(why) => return Err(bad_input(format!("refused: {why}"))),
+    };
+    drop(store);
+    let method = match args.method {
+        MethodArg::Lcmcr => StrataMethod::Lcmcr(lcmcr_config(args)),
+        MethodArg::Loglinear => StrataMethod::Loglinear(loglinear_config(args)),
+        MethodArg::Bma => StrataMethod::Bma(BmaConfig {
+            seed: args.seed,
+            ..BmaConfig::default()
+        }),
+    };
+    let bar = sweep_bar(match &method {
+        StrataMethod::Lcmcr(c) => c.sweeps_per_chain() * c.chains as u64 * tables.len() as u64,
+        _ => 0,
+    });
+    let progress = |n: u64| bar.inc(n);
+    let result = estimate_strata_with_progress(&tables, &method, &progress);
+    bar.finish_and_clear();
+    let by_name = match args.by.unwrap_or(ByArg::All) {
+        ByArg::All => "all",
+        ByArg::Year => "year",
+        ByArg::Month => "month",
+        ByArg::Place => "place",
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let v = serde_json::json!({
+            "event": args.event,
+            "by": by_name,
+            "lists": tables.first().map(|(_, t)| t.lists().to_vec()).unwrap_or_default(),
+            "strata": result.strata,
+            "total": result.total,
+            "warnings": result.warnings,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+    } else {
+        write!(out, "{}", render_strata(args, &tables, &result))?;
+    }
+    Ok(())
+}
+
+fn render_strata(args: &Args, tables: &[(String, CaptureTable)], r: &StrataResult) -> String {
+    let mut s = String::new();
+    let lists = tables
+        .first()
+        .map(|(_, t)| t.lists().join(", "))
+        .unwrap_or_default();
+    s.push_str(&format!(
+        "Estimate of people{} by {} — lists: {lists}\n\n",
+        args.event
+            .as_ref()
+            .map(|e| format!(" with event {e}"))
+            .unwrap_or_default(),
+        match args.by.unwrap_or(ByArg::All) {
+            ByArg::All => "all (one stratum)",
+            ByArg::Year => "year",
+            ByArg::Month => "month",
+            ByArg::Place => "place",
+        }
+    ));
+    s.push_str(&format!(
+        "{:<24} {:>10} {:>10} {:>24}  {}\n",
+        "stratum", "documented", "estimate", "95% interval", "note"
+    ));
+    for st in &r.strata {
+        let name = if st.name.is_empty() { "all" } else { &st.name };
+        match (&st.result, &st.refused) {
+            (Some(res), _) => s.push_str(&format!(
+                "{:<24} {:>10} {:>10} {:>24}  {}\n",
+                name,
+                thousands(st.observed as f64),
+                thousands(res.estimate.median),
+                format!(
+                    "{} – {}",
+                    thousands(res.estimate.lower),
+                    thousands(res.estimate.upper)
+                ),
+                res.warnings.join("; ")
+            )),
+            (None, why) => s.push_str(&format!(
+                "{:<24} {:>10} {:>10} {:>24}  refused: {}\n",
+                name,
+                thousands(st.observed as f64),
+                "—",
+                "",
+                why.as_deref().unwrap_or("")
+            )),
+        }
+    }
+    if let Some(t) = &r.total
+        && r.strata.len() > 1
+    {
+        s.push_str(&format!(
+            "{:<24} {:>10} {:>10} {:>24}  {}\n",
+            "total",
+            "",
+            thousands(t.estimate.median),
+            format!(
+                "{} – {}",
+                thousands(t.estimate.lower),
+                thousands(t.estimate.upper)
+            ),
+            t.combination
+        ));
+    }
+    for w in &r.warnings {
+        s.push_str(&format!("warning: {w}\n"));
+    }
+    s
+}
+
+fn sweep_bar(total: u64) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::with_draw_target(
         Some(total),
         indicatif::ProgressDrawTarget::stderr(),
@@ -223,6 +376,12 @@ fn run_lcmcr(table: &CaptureTable, args: &Args) -> anyhow::Result<EstimateResult
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar.set_message("Gibbs sweeps");
+    bar
+}
+
+fn run_lcmcr(table: &CaptureTable, args: &Args) -> anyhow::Result<EstimateResult> {
+    let config = lcmcr_config(args);
+    let bar = sweep_bar(config.sweeps_per_chain() * config.chains as u64);
     let progress = |n: u64| bar.inc(n);
     let result = estimate_lcmcr_with_progress(table, &config, &progress)
         .map_err(|e| bad_input(format!("refused: {e}")));

@@ -30,6 +30,8 @@ pub enum ByArg {
     All,
     Year,
     Month,
+    /// By the event's place (normalised across scripts).
+    Place,
 }
 
 #[derive(Debug, clap::Args)]
@@ -113,6 +115,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
                 ByArg::All => Period::All,
                 ByArg::Year => Period::Year,
                 ByArg::Month => Period::Month,
+                ByArg::Place => Period::Place,
             };
             let request = CaptureRequest {
                 event: args.event.clone(),

@@ -7,9 +7,11 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use recount_import::{Options, Problem, Problems, RecordReader};
 use recount_link::{
-    COMPARISONS, ClusterMethod, Comparison, Dataset, DatasetBuilder, DedupePolicy, LinkConfig,
-    LinkRun, Model, Pair, TrainingOutcome, block, probability, stable_person_ids,
+    Blocking, COMPARISONS, ClusterMethod, Comparison, Dataset, DatasetBuilder, DedupePolicy,
+    LinkConfig, LinkRun, Model, Pair, TrainingOutcome, block, probability, stable_person_ids,
 };
+use recount_pipeline::link::{LinkOutcome, LinkProgress, LinkRequest};
+use recount_store::Store;
 use recount_types::{RecordKey, SourceName};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -21,13 +23,20 @@ Examples:
   recount link --input records.csv --out persons.csv
   recount link --input records.csv --out persons.csv --pairs pairs.csv --threshold 0.8 --seed 7
   recount link --input hotline.csv --out persons.csv --dedupe hotline
-  recount link --input records.csv --plan            # count candidate pairs per blocking rule")]
+  recount link --input records.csv --plan            # count candidate pairs per blocking rule
+  recount link --db project.db                       # link the project database's records
+  recount link --db project.db --json
+
+Over the project database, persons keep their ids wherever their records stay together, the
+trained model is saved (a failed training run keeps the previous one), review decisions are
+honoured, and the most consequential uncertain pairs are queued for `recount review`.")]
 pub struct Args {
     /// Records CSV v1 to link (standalone mode). Without it, links the project database.
     #[arg(long, value_name = "RECORDS.csv")]
     pub input: Option<PathBuf>,
     /// Where to write `source,record_id,person_id` for every input record.
-    #[arg(long, value_name = "PERSONS.csv", required_unless_present = "plan")]
+    /// Required with --input unless --plan.
+    #[arg(long, value_name = "PERSONS.csv", requires = "input")]
     pub out: Option<PathBuf>,
     /// Also write every scored candidate pair with its match probability and per-field weights.
     #[arg(long, value_name = "PAIRS.csv")]
@@ -53,17 +62,20 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(_global: &Global, args: Args) -> anyhow::Result<()> {
-    let Some(input) = args.input.clone() else {
-        return Err(anyhow::anyhow!(
-            "`recount link` over the project database is not available in this build yet; use --input RECORDS.csv"
-        ));
-    };
+pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     if !(args.threshold > 0.0 && args.threshold < 1.0) {
         return Err(bad_input(format!(
             "--threshold {} must be a probability strictly between 0 and 1",
             args.threshold
         )));
+    }
+    let Some(input) = args.input.clone() else {
+        return run_database(global, &args);
+    };
+    if args.out.is_none() && !args.plan {
+        return Err(bad_input(
+            "standalone linkage needs --out PERSONS.csv (or --plan to only count candidate pairs)",
+        ));
     }
     let progress = spinner();
     progress.set_message("reading records");
@@ -85,38 +97,13 @@ pub fn run(_global: &Global, args: Args) -> anyhow::Result<()> {
         progress.set_message("blocking");
         let b = block(&ds, cfg.blocking);
         progress.finish_and_clear();
-        let warnings = b.warnings(cfg.blocking.max_block_size);
-        if args.json {
-            let v = serde_json::json!({
-                "records": ds.len(),
-                "linkable_pairs": ds.linkable_pairs(),
-                "candidate_pairs": b.pairs.len(),
-                "max_block_size": cfg.blocking.max_block_size,
-                "rules": b.rules,
-                "warnings": warnings,
-            });
-            println!("{}", serde_json::to_string_pretty(&v)?);
-        } else {
-            println!(
-                "{} records, {} linkable pairs",
-                ds.len(),
-                ds.linkable_pairs()
-            );
-            println!(
-                "{:<28} {:>10} {:>14} {:>14} {:>10}",
-                "rule", "blocks", "pairs", "new pairs", "skipped"
-            );
-            for r in &b.rules {
-                println!(
-                    "{:<28} {:>10} {:>14} {:>14} {:>10}",
-                    r.rule, r.blocks, r.pairs, r.new_pairs, r.skipped_blocks
-                );
-            }
-            println!("{} distinct candidate pairs", b.pairs.len());
-            for w in &warnings {
-                eprintln!("warning: {w}");
-            }
-        }
+        print_plan(
+            &args,
+            ds.len(),
+            ds.linkable_pairs(),
+            &b,
+            cfg.blocking.max_block_size,
+        );
         return Ok(());
     }
 
@@ -156,6 +143,144 @@ pub fn run(_global: &Global, args: Args) -> anyhow::Result<()> {
     progress.finish_and_clear();
     report(&args, &ds, &run, clusters.len());
     Ok(())
+}
+
+/// Links the project database's records (`recount link` without `--input`).
+fn run_database(global: &Global, args: &Args) -> anyhow::Result<()> {
+    for (flag, given) in [
+        ("--out", args.out.is_some()),
+        ("--pairs", args.pairs.is_some()),
+        ("--model", args.model.is_some()),
+        ("--dedupe", !args.dedupe.is_empty()),
+    ] {
+        if given {
+            return Err(bad_input(format!(
+                "{flag} applies to standalone linkage (--input RECORDS.csv) only; over the \
+                 project database use `recount export persons`, the desk's pages and \
+                 `recount import --contains-duplicates`"
+            )));
+        }
+    }
+    let mut store = Store::open(&global.db)
+        .with_context(|| format!("cannot open the project database {}", global.db.display()))?;
+    if store.record_count()? == 0 {
+        return Err(bad_input(
+            "the project database has no records; import some with `recount import` first",
+        ));
+    }
+    if args.plan {
+        let spin = spinner();
+        spin.set_message("blocking");
+        let (records, linkable, b, cap) = recount_pipeline::link::plan(&store)?;
+        spin.finish_and_clear();
+        print_plan(args, records, linkable, &b, cap);
+        return Ok(());
+    }
+    let request = LinkRequest {
+        threshold: args.threshold,
+        seed: args.seed,
+        ..LinkRequest::default()
+    };
+    let mut progress = SpinnerProgress(spinner());
+    let outcome = recount_pipeline::link::run(&mut store, &request, &mut progress)?;
+    progress.0.finish_and_clear();
+    print_database_outcome(args, &outcome);
+    Ok(())
+}
+
+fn print_plan(args: &Args, records: usize, linkable: f64, b: &Blocking, cap: usize) {
+    let warnings = b.warnings(cap);
+    if args.json {
+        let v = serde_json::json!({
+            "records": records,
+            "linkable_pairs": linkable,
+            "candidate_pairs": b.pairs.len(),
+            "max_block_size": cap,
+            "rules": b.rules,
+            "warnings": warnings,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        println!("{records} records, {linkable} linkable pairs");
+        println!(
+            "{:<28} {:>10} {:>14} {:>14} {:>10}",
+            "rule", "blocks", "pairs", "new pairs", "skipped"
+        );
+        for r in &b.rules {
+            println!(
+                "{:<28} {:>10} {:>14} {:>14} {:>10}",
+                r.rule, r.blocks, r.pairs, r.new_pairs, r.skipped_blocks
+            );
+        }
+        println!("{} distinct candidate pairs", b.pairs.len());
+        for w in &warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+}
+
+struct SpinnerProgress(ProgressBar);
+
+impl LinkProgress for SpinnerProgress {
+    fn stage(&mut self, stage: &str) {
+        self.0.set_message(stage.to_owned());
+    }
+}
+
+fn print_database_outcome(args: &Args, o: &LinkOutcome) {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    if args.json {
+        let v = serde_json::json!({
+            "records": o.records,
+            "persons": o.persons,
+            "persons_kept": o.persons_kept,
+            "candidate_pairs": o.candidate_pairs,
+            "linked_pairs": o.linked_pairs,
+            "stored_pairs": o.stored_pairs,
+            "review_queue": o.review_queue,
+            "decisions": o.decisions,
+            "threshold": args.threshold,
+            "seed": args.seed,
+            "clustering": {
+                "method": o.clustering_method,
+                "description": o.clustering,
+            },
+            "training": {
+                "status": if o.training_failure.is_none() { "trained" } else { "kept_previous" },
+                "reason": o.training_failure,
+                "model_revision": o.model_revision,
+            },
+            "timings_ms": {
+                "block": ms(o.times.block),
+                "compare": ms(o.times.compare),
+                "train": ms(o.times.train),
+                "score": ms(o.times.score),
+                "cluster": ms(o.times.cluster),
+            },
+            "warnings": o.warnings,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        println!(
+            "{} records → {} persons ({} kept their id; {} candidate pairs, {} linked)",
+            o.records, o.persons, o.persons_kept, o.candidate_pairs, o.linked_pairs
+        );
+        println!("clustering: {}", o.clustering);
+        match &o.training_failure {
+            None => println!("model: trained (revision {})", o.model_revision),
+            Some(r) => println!(
+                "model: kept the previous model (revision {}): {r}",
+                o.model_revision
+            ),
+        }
+        println!(
+            "review: {} pair(s) wait for a decision (`recount review`); {} decision(s) applied",
+            o.review_queue, o.decisions
+        );
+    }
+    for w in &o.warnings {
+        eprintln!("warning: {w}");
+    }
 }
 
 fn spinner() -> ProgressBar {

@@ -199,14 +199,117 @@ fn a_missing_file_is_the_environment_and_merged_duplicates_are_noticed() {
 }
 
 #[test]
-fn the_database_mode_says_it_is_not_available_yet() {
+fn the_database_mode_without_a_database_is_an_environment_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = recount(
         dir.path(),
         &["estimate", "--event", "exit_refused", "--by", "month"],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not available"));
-    let out = recount(dir.path(), &["estimate"]);
+    assert!(stderr(&out).contains("recount init"), "{}", stderr(&out));
+}
+
+/// A demo database (synthetic, linked) to estimate from.
+fn demo_project(dir: &std::path::Path) {
+    let out = crate::recount(
+        dir,
+        &[
+            "demo",
+            "--people",
+            "1500",
+            "--no-estimate",
+            "--db",
+            "d.sqlite",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", crate::stderr(&out));
+}
+
+#[test]
+fn estimates_per_stratum_from_the_linked_persons_of_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_project(dir.path());
+    // The same strata as the captures export, estimated directly.
+    let out = crate::recount(
+        dir.path(),
+        &[
+            "estimate",
+            "--db",
+            "d.sqlite",
+            "--by",
+            "month",
+            "--method",
+            "loglinear",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", crate::stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&crate::stdout(&out)).unwrap();
+    assert_eq!(v["by"], "month");
+    let strata = v["strata"].as_array().unwrap();
+    assert!(strata.len() >= 3, "{strata:?}");
+    let exp = crate::recount(
+        dir.path(),
+        &[
+            "export", "captures", "--by", "month", "--out", "c.csv", "--db", "d.sqlite",
+        ],
+    );
+    assert_eq!(exp.status.code(), Some(0));
+    let text = std::fs::read_to_string(dir.path().join("c.csv")).unwrap();
+    for s in strata {
+        let name = s["name"].as_str().unwrap();
+        let observed: u64 = text
+            .lines()
+            .skip(1)
+            .filter(|l| l.split(',').next() == Some(name))
+            .map(|l| l.rsplit(',').next().unwrap().parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(s["observed"].as_u64().unwrap(), observed, "stratum {name}");
+        // Each estimated stratum is at least what was documented in it.
+        if let Some(m) = s["result"]["estimate"]["median"].as_f64() {
+            assert!(m >= observed as f64 - 1e-6);
+        } else {
+            assert!(s["refused"].is_string());
+        }
+    }
+    assert!(v["total"]["estimate"]["median"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn estimating_an_unlinked_project_or_an_unknown_event_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("l.csv"),
+        "source,record_id,name\nngo,1,Бекболат Асанов\n",
+    )
+    .unwrap();
+    assert_eq!(
+        crate::recount(dir.path(), &["init", "--db", "p.sqlite"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        crate::recount(dir.path(), &["import", "l.csv", "--db", "p.sqlite"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = crate::recount(
+        dir.path(),
+        &["estimate", "--db", "p.sqlite", "--by", "month"],
+    );
     assert_eq!(out.status.code(), Some(1));
+    assert!(
+        crate::stderr(&out).contains("recount link"),
+        "{}",
+        crate::stderr(&out)
+    );
+    let out = crate::recount(
+        dir.path(),
+        &["estimate", "--db", "p.sqlite", "--event", "no_such_event"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(crate::stderr(&out).contains("vocabulary"));
 }

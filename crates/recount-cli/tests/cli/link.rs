@@ -244,3 +244,102 @@ fn a_failed_training_run_leaves_the_saved_model_untouched() {
         saved
     );
 }
+
+/// Imports TWO_LISTS into a new project database `p.sqlite` in `dir`.
+fn project_with_two_lists(dir: &Path) {
+    std::fs::write(dir.join("records.csv"), TWO_LISTS).unwrap();
+    assert_eq!(
+        recount(dir, &["init", "--db", "p.sqlite"]).status.code(),
+        Some(0)
+    );
+    let imp = recount(dir, &["import", "records.csv", "--db", "p.sqlite"]);
+    assert_eq!(imp.status.code(), Some(0), "{}", stderr(&imp));
+}
+
+fn export_persons(dir: &Path) -> HashMap<String, String> {
+    let out = recount(
+        dir,
+        &[
+            "export",
+            "persons",
+            "--out",
+            "persons.csv",
+            "--db",
+            "p.sqlite",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    persons(&dir.join("persons.csv"))
+}
+
+#[test]
+fn links_the_project_database_and_keeps_person_ids_on_a_rerun() {
+    let dir = tempfile::tempdir().unwrap();
+    project_with_two_lists(dir.path());
+    let out = recount(dir.path(), &["link", "--db", "p.sqlite", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["records"], 9);
+    assert_eq!(v["persons"], 6);
+    assert_eq!(v["persons_kept"], 0);
+    let p = export_persons(dir.path());
+    assert_eq!(p.len(), 9);
+    assert_eq!(p["hotline/h1"], p["lawyers/l1"]);
+    assert_eq!(p["hotline/h2"], p["lawyers/l2"]);
+    assert_ne!(p["hotline/h4"], p["lawyers/l4"]);
+
+    // A second run over the same records keeps every person's id.
+    let again = recount(dir.path(), &["link", "--db", "p.sqlite", "--json"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let w: serde_json::Value = serde_json::from_str(&stdout(&again)).unwrap();
+    assert_eq!(w["persons_kept"], w["persons"]);
+    assert_eq!(export_persons(dir.path()), p);
+}
+
+#[test]
+fn linking_an_empty_project_or_with_standalone_flags_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        recount(dir.path(), &["init", "--db", "p.sqlite"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = recount(dir.path(), &["link", "--db", "p.sqlite"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no records"), "{}", stderr(&out));
+    let out = recount(
+        dir.path(),
+        &["link", "--db", "p.sqlite", "--pairs", "x.csv"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = recount(dir.path(), &["link", "--db", "missing.sqlite"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn plans_blocking_over_the_project_database() {
+    let dir = tempfile::tempdir().unwrap();
+    project_with_two_lists(dir.path());
+    let out = recount(
+        dir.path(),
+        &["link", "--db", "p.sqlite", "--plan", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["records"], 9);
+    assert!(v["candidate_pairs"].as_u64().unwrap() >= 3);
+    // Planning links nothing.
+    let p = recount(
+        dir.path(),
+        &["export", "persons", "--out", "x.csv", "--db", "p.sqlite"],
+    );
+    assert_eq!(p.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("x.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        1
+    );
+}
