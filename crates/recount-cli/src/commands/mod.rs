@@ -18,8 +18,3 @@ pub mod user;
 pub struct Global {
     pub db: PathBuf,
 }
-
-/// The error of a subcommand whose library part has not landed yet (environment, exit code 2).
-pub fn not_built(command: &str) -> anyhow::Error {
-    anyhow::anyhow!("`recount {command}` is not available in this build yet")
-}

@@ -7,6 +7,7 @@ mod export;
 mod import;
 mod link;
 mod names;
+mod review;
 
 use std::path::Path;
 use std::process::{Command, Output};
