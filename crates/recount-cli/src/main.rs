@@ -20,7 +20,12 @@ Examples:
   recount estimate --captures kosovo.csv --json")]
 pub struct Cli {
     /// The project database: a SQLite file path.
-    #[arg(long, global = true, env = "RECOUNT_DB", default_value = "recount.sqlite")]
+    #[arg(
+        long,
+        global = true,
+        env = "RECOUNT_DB",
+        default_value = "recount.sqlite"
+    )]
     pub db: PathBuf,
 
     #[command(subcommand)]

@@ -48,11 +48,17 @@ impl fmt::Display for AgeRange {
 fn parse_years(s: &str) -> Result<u8, ValueError> {
     let t = s.trim();
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ValueError::new(format!("'{s}' is not a whole number of years"), EXPECTED));
+        return Err(ValueError::new(
+            format!("'{s}' is not a whole number of years"),
+            EXPECTED,
+        ));
     }
     match t.parse::<u16>() {
         Ok(n) if n <= 130 => Ok(n as u8),
-        _ => Err(ValueError::new(format!("{t} years is not a plausible age"), EXPECTED)),
+        _ => Err(ValueError::new(
+            format!("{t} years is not a plausible age"),
+            EXPECTED,
+        )),
     }
 }
 

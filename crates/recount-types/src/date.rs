@@ -27,16 +27,25 @@ pub struct PartialDate {
 
 impl PartialDate {
     pub fn year_only(year: u16) -> Option<Self> {
-        (1900..=2100).contains(&year).then_some(PartialDate { year, month: None, day: None })
+        (1900..=2100).contains(&year).then_some(PartialDate {
+            year,
+            month: None,
+            day: None,
+        })
     }
     pub fn year_month(year: u16, month: u8) -> Option<Self> {
         let d = Self::year_only(year)?;
-        (1..=12).contains(&month).then_some(PartialDate { month: Some(month), ..d })
+        (1..=12).contains(&month).then_some(PartialDate {
+            month: Some(month),
+            ..d
+        })
     }
     pub fn ymd(year: u16, month: u8, day: u8) -> Option<Self> {
         let d = Self::year_month(year, month)?;
-        (day >= 1 && day <= days_in_month(year, month))
-            .then_some(PartialDate { day: Some(day), ..d })
+        (day >= 1 && day <= days_in_month(year, month)).then_some(PartialDate {
+            day: Some(day),
+            ..d
+        })
     }
     pub fn year(self) -> u16 {
         self.year
@@ -117,9 +126,13 @@ impl fmt::Display for PartialDate {
 
 fn digits<T: FromStr>(part: &str, len: usize, whole: &str) -> Result<T, ValueError> {
     if part.len() != len || !part.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ValueError::new(format!("'{whole}' is not a date in ISO form"), EXPECTED));
+        return Err(ValueError::new(
+            format!("'{whole}' is not a date in ISO form"),
+            EXPECTED,
+        ));
     }
-    part.parse().map_err(|_| ValueError::new(format!("'{whole}' is not a date"), EXPECTED))
+    part.parse()
+        .map_err(|_| ValueError::new(format!("'{whole}' is not a date"), EXPECTED))
 }
 
 impl FromStr for PartialDate {
@@ -153,7 +166,10 @@ impl FromStr for PartialDate {
                     ValueError::new(format!("day {day} does not exist in '{t}'"), EXPECTED)
                 })
             }
-            _ => Err(ValueError::new(format!("'{t}' is not a date in ISO form"), EXPECTED)),
+            _ => Err(ValueError::new(
+                format!("'{t}' is not a date in ISO form"),
+                EXPECTED,
+            )),
         }
     }
 }
@@ -199,7 +215,10 @@ impl fmt::Display for EventDate {
 impl FromStr for EventDate {
     type Err = ValueError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let with_range_hint = |e: ValueError| ValueError { expected: EXPECTED_RANGE, ..e };
+        let with_range_hint = |e: ValueError| ValueError {
+            expected: EXPECTED_RANGE,
+            ..e
+        };
         match s.split_once('/') {
             None => s.parse().map(EventDate::On).map_err(with_range_hint),
             Some((a, b)) => {

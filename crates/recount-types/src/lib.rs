@@ -50,6 +50,9 @@ pub struct ValueError {
 
 impl ValueError {
     pub(crate) fn new(problem: impl Into<String>, expected: &'static str) -> Self {
-        ValueError { problem: problem.into(), expected }
+        ValueError {
+            problem: problem.into(),
+            expected,
+        }
     }
 }

@@ -1,4 +1,6 @@
-use crate::{AgeRange, CountryCode, EventDate, EventTerm, Informant, PartialDate, RecordKey, Sex, SourceName};
+use crate::{
+    AgeRange, CountryCode, EventDate, EventTerm, Informant, PartialDate, RecordKey, Sex, SourceName,
+};
 use serde::{Deserialize, Serialize};
 
 /// The columns of Records CSV v1, in their canonical order.
@@ -84,7 +86,10 @@ impl Record {
     }
 
     pub fn key(&self) -> RecordKey {
-        RecordKey { source: self.source.clone(), record_id: self.record_id.clone() }
+        RecordKey {
+            source: self.source.clone(),
+            record_id: self.record_id.clone(),
+        }
     }
 
     /// The name as one string: `name` if given, else family, given and patronymic joined in
@@ -117,7 +122,11 @@ impl Record {
             opt(&self.birth_place),
             opt(&self.document_id),
             show(self.age.map(|a| a.to_string())),
-            self.citizenship.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(";"),
+            self.citizenship
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
             show(self.origin.map(|c| c.to_string())),
             opt(&self.residence),
             show(self.event.as_ref().map(|e| e.to_string())),
@@ -145,12 +154,18 @@ pub struct Source {
 
 impl Source {
     pub fn new(name: impl Into<String>) -> Self {
-        Source { name: SourceName(name.into()), dependency_group: None, contains_duplicates: false }
+        Source {
+            name: SourceName(name.into()),
+            dependency_group: None,
+            contains_duplicates: false,
+        }
     }
 
     /// The group this source counts in for corroboration: its dependency group, or itself.
     pub fn independence_group(&self) -> &str {
-        self.dependency_group.as_deref().unwrap_or(self.name.as_str())
+        self.dependency_group
+            .as_deref()
+            .unwrap_or(self.name.as_str())
     }
 }
 
@@ -175,7 +190,12 @@ mod tests {
         r.citizenship = crate::parse_country_list("RU;KG").unwrap();
         r.age = "55-60".parse().ok();
         let row = r.to_csv_v1_row();
-        let col = |name: &str| RECORDS_CSV_V1_COLUMNS.iter().position(|c| *c == name).unwrap();
+        let col = |name: &str| {
+            RECORDS_CSV_V1_COLUMNS
+                .iter()
+                .position(|c| *c == name)
+                .unwrap()
+        };
         assert_eq!(row[col("citizenship")], "KG;RU");
         assert_eq!(row[col("age")], "55-60");
         assert_eq!(row[col("source")], "lawyers");

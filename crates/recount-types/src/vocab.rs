@@ -43,7 +43,9 @@ pub struct EventVocabulary {
 
 impl Default for EventVocabulary {
     fn default() -> Self {
-        EventVocabulary { terms: EVENT_TERMS_V1.iter().map(|t| (*t).to_owned()).collect() }
+        EventVocabulary {
+            terms: EVENT_TERMS_V1.iter().map(|t| (*t).to_owned()).collect(),
+        }
     }
 }
 
@@ -51,7 +53,9 @@ impl EventVocabulary {
     /// Adds a term; it must be lower-case ASCII letters, digits and `_`, starting with a letter.
     pub fn add(&mut self, term: &str) -> Result<EventTerm, ValueError> {
         let ok = term.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-            && term.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            && term
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !ok {
             return Err(ValueError::new(
                 format!("'{term}' cannot be an event term"),
@@ -116,7 +120,10 @@ impl Informant {
 
     /// First-hand accounts: the person themself, an eyewitness, or an official document.
     pub fn is_first_hand(self) -> bool {
-        matches!(self, Informant::Themself | Informant::Witness | Informant::Official)
+        matches!(
+            self,
+            Informant::Themself | Informant::Witness | Informant::Official
+        )
     }
 }
 
@@ -130,12 +137,15 @@ impl FromStr for Informant {
     type Err = ValueError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
-        Informant::ALL.into_iter().find(|i| i.as_str() == t).ok_or_else(|| {
-            ValueError::new(
-                format!("'{t}' is not an informant kind"),
-                "self, witness, relative, media, official or unknown",
-            )
-        })
+        Informant::ALL
+            .into_iter()
+            .find(|i| i.as_str() == t)
+            .ok_or_else(|| {
+                ValueError::new(
+                    format!("'{t}' is not an informant kind"),
+                    "self, witness, relative, media, official or unknown",
+                )
+            })
     }
 }
 
@@ -169,7 +179,10 @@ impl FromStr for Sex {
         match s.trim() {
             "m" | "M" => Ok(Sex::Male),
             "f" | "F" => Ok(Sex::Female),
-            t => Err(ValueError::new(format!("'{t}' is not a sex code"), "m, f or empty")),
+            t => Err(ValueError::new(
+                format!("'{t}' is not a sex code"),
+                "m, f or empty",
+            )),
         }
     }
 }
@@ -185,7 +198,10 @@ mod tests {
         let err = v.term("passport_seized").unwrap_err();
         assert!(err.problem.contains("not in the event vocabulary"));
         v.add("passport_seized").unwrap();
-        assert_eq!(v.term("passport_seized").unwrap().as_str(), "passport_seized");
+        assert_eq!(
+            v.term("passport_seized").unwrap().as_str(),
+            "passport_seized"
+        );
         assert!(v.add("Passport Seized").is_err());
     }
 
@@ -194,6 +210,9 @@ mod tests {
         assert_eq!("self".parse::<Informant>().unwrap(), Informant::Themself);
         assert!(!"relative".parse::<Informant>().unwrap().is_first_hand());
         assert!("neighbour".parse::<Informant>().is_err());
-        assert_eq!(serde_json::to_string(&Informant::Themself).unwrap(), "\"self\"");
+        assert_eq!(
+            serde_json::to_string(&Informant::Themself).unwrap(),
+            "\"self\""
+        );
     }
 }
