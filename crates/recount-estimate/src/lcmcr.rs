@@ -6,9 +6,7 @@
 //! pattern's count among the classes with one multinomial draw, from per-class log-likelihoods
 //! built from per-list terms. Every chain has its own explicitly seeded xoshiro256++ generator.
 
-use rand::Rng;
 use rand::SeedableRng;
-use rand_distr::{Binomial, Distribution, Poisson, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
 
@@ -16,6 +14,9 @@ use crate::captures::CaptureTable;
 use crate::diagnostics::{effective_sample_size, quantile, split_rhat};
 use crate::error::Refusal;
 use crate::result::{Estimate, EstimateResult, Method};
+use crate::variates::{
+    beta_odds, beta_pair, gamma, multinomial_in_order, negative_binomial, sort_decreasing, uniform,
+};
 
 /// Settings of an LCMCR run. The defaults are the R package's documented example.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -140,8 +141,7 @@ pub struct Chain<'a> {
     k: usize,
     a_alpha: f64,
     b_alpha: f64,
-    /// λ, 1 − λ and λ / (1 − λ), J × K.
-    lam: Vec<f64>,
+    /// 1 − λ and λ / (1 − λ), J × K (λ itself is never needed).
     one_m: Vec<f64>,
     ratio: Vec<f64>,
     log_pi: Vec<f64>,
@@ -158,7 +158,9 @@ pub struct Chain<'a> {
     w: Vec<f64>,
     alloc: Vec<u64>,
     sizes: Vec<u64>,
-    scratch: MultinomialScratch,
+    /// Classes by decreasing size at the previous sweep: the multinomials visit them in this order.
+    order: Vec<usize>,
+    suffix: Vec<f64>,
 }
 
 /// A seed for chain `c` derived from the run's seed (SplitMix64 of both).
@@ -184,7 +186,6 @@ impl<'a> Chain<'a> {
             k,
             a_alpha: config.a_alpha,
             b_alpha: config.b_alpha,
-            lam: vec![0.5; k * j],
             one_m: vec![0.5; k * j],
             ratio: vec![1.0; k * j],
             log_pi: vec![-(k as f64).ln(); k],
@@ -199,7 +200,8 @@ impl<'a> Chain<'a> {
             w: vec![0.0; k],
             alloc: vec![0; k],
             sizes: vec![0; k],
-            scratch: MultinomialScratch::default(),
+            order: (0..k).collect(),
+            suffix: vec![0.0; k + 1],
         };
         // Start λ and the weights from their priors (α = 1).
         for i in 0..k * j {
@@ -223,7 +225,6 @@ impl<'a> Chain<'a> {
     fn set_lambda(&mut self, i: usize, lam: f64, one_m: f64) {
         let lam = lam.max(TINY);
         let one_m = one_m.max(TINY);
-        self.lam[i] = lam;
         self.one_m[i] = one_m;
         self.ratio[i] = lam / one_m;
     }
@@ -295,16 +296,18 @@ impl<'a> Chain<'a> {
         // 1. Allocate each observed pattern's count among the classes.
         self.obs_k.iter_mut().for_each(|v| *v = 0);
         self.cap.iter_mut().for_each(|v| *v = 0);
+        sort_decreasing(&mut self.order, &self.sizes);
         for (i, &count) in data.counts.iter().enumerate() {
             let ones = &data.ones[i];
             let total = self.pattern_weights(ones);
-            multinomial(
+            multinomial_in_order(
                 &mut self.rng,
                 count,
                 &self.w,
                 total,
+                &self.order,
+                &mut self.suffix,
                 &mut self.alloc,
-                &mut self.scratch,
             );
             for (o, a) in self.obs_k.iter_mut().zip(&self.alloc) {
                 *o += a;
@@ -325,9 +328,14 @@ impl<'a> Chain<'a> {
             for kk in 0..k {
                 let i = l * k + kk;
                 let c = self.cap[i];
-                let (lam, one_m) =
-                    beta_pair(&mut self.rng, 1.0 + c as f64, 1.0 + (m[kk] - c) as f64);
-                self.set_lambda(i, lam, one_m);
+                let (one_m, ratio) = beta_odds(
+                    &mut self.rng,
+                    1.0 + c as f64,
+                    1.0 + (m[kk] - c) as f64,
+                    TINY,
+                );
+                self.one_m[i] = one_m;
+                self.ratio[i] = ratio;
             }
         }
         // 3. Stick-breaking weights.
@@ -352,13 +360,14 @@ impl<'a> Chain<'a> {
         let pi0 = (e_total.ln() + self.w0_max).exp().min(1.0 - 1e-12);
         self.n0 = negative_binomial(&mut self.rng, data.n as f64, pi0);
         // 5. The undocumented people's classes.
-        multinomial(
+        multinomial_in_order(
             &mut self.rng,
             self.n0,
             &self.e0,
             e_total,
+            &self.order,
+            &mut self.suffix,
             &mut self.alloc,
-            &mut self.scratch,
         );
         self.n0_k.copy_from_slice(&self.alloc);
         // 6. α from its Gamma full conditional.
@@ -380,12 +389,12 @@ impl<'a> Chain<'a> {
                 .flat_map(|l| order.iter().map(move |&kk| v[l * k + kk]))
                 .collect()
         };
-        self.lam = permute_lists(&self.lam);
         self.one_m = permute_lists(&self.one_m);
         self.ratio = permute_lists(&self.ratio);
         self.log_pi = order.iter().map(|&kk| self.log_pi[kk]).collect();
         self.n0_k = order.iter().map(|&kk| self.n0_k[kk]).collect();
         self.obs_k = order.iter().map(|&kk| self.obs_k[kk]).collect();
+        self.sizes = order.iter().map(|&kk| self.sizes[kk]).collect();
         let cap = &self.cap;
         self.cap = (0..j)
             .flat_map(|l| order.iter().map(move |&kk| cap[l * k + kk]))
@@ -568,180 +577,6 @@ pub fn estimate_lcmcr_with_progress(
         warnings,
         draws: chains,
     })
-}
-
-// ---- Random variates, kept here because their speed is the sampler's speed. ----
-
-/// A uniform draw in the open interval (0, 1).
-#[inline]
-fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
-}
-
-/// Gamma(shape, 1) by Marsaglia & Tsang (2000), with the shape < 1 boost.
-fn gamma<R: Rng + ?Sized>(rng: &mut R, shape: f64) -> f64 {
-    if shape < 1.0 {
-        let u = uniform(rng);
-        return gamma(rng, shape + 1.0) * u.powf(1.0 / shape);
-    }
-    let d = shape - 1.0 / 3.0;
-    let c = 1.0 / (9.0 * d).sqrt();
-    loop {
-        let x: f64 = StandardNormal.sample(rng);
-        let v = 1.0 + c * x;
-        if v <= 0.0 {
-            continue;
-        }
-        let v = v * v * v;
-        let u = uniform(rng);
-        let x2 = x * x;
-        if u < 1.0 - 0.0331 * x2 * x2 || u.ln() < 0.5 * x2 + d * (1.0 - v + v.ln()) {
-            return d * v;
-        }
-    }
-}
-
-/// Beta(a, b) as the pair (x, 1 − x), each computed without cancellation, with exact shortcuts
-/// when either parameter is 1 (most classes, most lists).
-fn beta_pair<R: Rng + ?Sized>(rng: &mut R, a: f64, b: f64) -> (f64, f64) {
-    if a == 1.0 && b == 1.0 {
-        let u = uniform(rng);
-        return (u, 1.0 - u);
-    }
-    if a == 1.0 {
-        // 1 − x = U^(1/b).
-        let t = uniform(rng).ln() / b;
-        return (-t.exp_m1(), t.exp());
-    }
-    if b == 1.0 {
-        let t = uniform(rng).ln() / a;
-        return (t.exp(), -t.exp_m1());
-    }
-    let x = gamma(rng, a);
-    let y = gamma(rng, b);
-    (x / (x + y), y / (x + y))
-}
-
-/// Failures before `n` successes with success probability 1 − `p_fail`: a Gamma–Poisson mixture.
-fn negative_binomial<R: Rng + ?Sized>(rng: &mut R, n: f64, p_fail: f64) -> u64 {
-    if p_fail <= 0.0 {
-        return 0;
-    }
-    let mean = gamma(rng, n) * p_fail / (1.0 - p_fail);
-    if !(mean > 0.0) {
-        return 0;
-    }
-    let mean = mean.min(1e15);
-    match Poisson::new(mean) {
-        Ok(d) => {
-            let x: f64 = d.sample(rng);
-            x as u64
-        }
-        Err(_) => mean.round() as u64,
-    }
-}
-
-/// Scratch space for [`multinomial`].
-#[derive(Debug, Clone, Default)]
-struct MultinomialScratch {
-    order: Vec<usize>,
-    suffix: Vec<f64>,
-}
-
-/// Splits `n` among categories with weights `w` (summing to `total`) into `out`.
-///
-/// Large counts go by conditional binomials over the categories in decreasing weight, switching to
-/// one categorical draw per person once few people are left: exact, and far fewer binomial draws
-/// than one per category.
-fn multinomial<R: Rng + ?Sized>(
-    rng: &mut R,
-    n: u64,
-    w: &[f64],
-    total: f64,
-    out: &mut [u64],
-    scratch: &mut MultinomialScratch,
-) {
-    const FEW: u64 = 24;
-    const TAIL_FEW: u64 = 6;
-    out.iter_mut().for_each(|v| *v = 0);
-    if n == 0 {
-        return;
-    }
-    let k = w.len();
-    if n <= FEW {
-        for _ in 0..n {
-            out[categorical(rng, w, total)] += 1;
-        }
-        return;
-    }
-    let order = &mut scratch.order;
-    order.clear();
-    order.extend(0..k);
-    // Insertion sort by decreasing weight: K is small.
-    for i in 1..k {
-        let mut m = i;
-        while m > 0 && w[order[m - 1]] < w[order[m]] {
-            order.swap(m - 1, m);
-            m -= 1;
-        }
-    }
-    let suffix = &mut scratch.suffix;
-    suffix.clear();
-    suffix.resize(k + 1, 0.0);
-    for i in (0..k).rev() {
-        suffix[i] = suffix[i + 1] + w[order[i]];
-    }
-    let mut left = n;
-    for i in 0..k {
-        let kk = order[i];
-        if left == 0 {
-            break;
-        }
-        if i + 1 == k || suffix[i + 1] <= 0.0 {
-            out[kk] += left;
-            break;
-        }
-        if left <= TAIL_FEW {
-            let rest = suffix[i];
-            for _ in 0..left {
-                let mut u = uniform(rng) * rest;
-                let mut chosen = order[k - 1];
-                for &c in &order[i..] {
-                    if u < w[c] {
-                        chosen = c;
-                        break;
-                    }
-                    u -= w[c];
-                }
-                out[chosen] += 1;
-            }
-            break;
-        }
-        let p = (w[kk] / suffix[i]).clamp(0.0, 1.0);
-        let x = if p >= 1.0 {
-            left
-        } else if p <= 0.0 {
-            0
-        } else {
-            Binomial::new(left, p).map(|b| b.sample(rng)).unwrap_or(0)
-        };
-        out[kk] += x;
-        left -= x;
-    }
-}
-
-/// One draw from the categories with weights `w` summing to `total`.
-#[inline]
-fn categorical<R: Rng + ?Sized>(rng: &mut R, w: &[f64], total: f64) -> usize {
-    let mut u = uniform(rng) * total;
-    for (kk, &wk) in w.iter().enumerate() {
-        if u < wk {
-            return kk;
-        }
-        u -= wk;
-    }
-    // Rounding left u at or above the last weight: the last category with weight.
-    w.iter().rposition(|&x| x > 0.0).unwrap_or(w.len() - 1)
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ pub mod loglinear;
 pub mod result;
 pub mod simulate;
 pub mod strata;
+mod variates;
 
 pub use bma::{BmaConfig, estimate_bma};
 pub use captures::{CaptureTable, MAX_LISTS, Notice, Pattern};
