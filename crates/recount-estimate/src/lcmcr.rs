@@ -309,13 +309,15 @@ impl<'a> Chain<'a> {
                 &mut self.suffix,
                 &mut self.alloc,
             );
-            for (o, a) in self.obs_k.iter_mut().zip(&self.alloc) {
-                *o += a;
-            }
-            for &l in ones {
-                let cap = &mut self.cap[l * k..(l + 1) * k];
-                for (c, a) in cap.iter_mut().zip(&self.alloc) {
-                    *c += a;
+            // A pattern's people fall in few classes: add only those.
+            for kk in 0..k {
+                let a = self.alloc[kk];
+                if a == 0 {
+                    continue;
+                }
+                self.obs_k[kk] += a;
+                for &l in ones {
+                    self.cap[l * k + kk] += a;
                 }
             }
         }
