@@ -112,9 +112,27 @@ fn stirling_tail(k: f64) -> f64 {
 }
 
 /// log(k!) through [`stirling_tail`].
-fn ln_factorial(k: f64) -> f64 {
+fn ln_factorial_stirling(k: f64) -> f64 {
     const HALF_LN_2PI: f64 = 0.918_938_533_204_672_8;
     (k + 0.5) * (k + 1.0).ln() - (k + 1.0) + HALF_LN_2PI + stirling_tail(k)
+}
+
+/// How many log factorials are tabulated (128 KiB): every count of a Kosovo-sized data set.
+const LN_FACTORIAL_TABLE: usize = 16_384;
+
+/// log(k!), from a table computed once for k < [`LN_FACTORIAL_TABLE`] (a logarithm costs as much as
+/// the rest of a binomial draw; the rejection tests need two per trial), by Stirling above.
+fn ln_factorial(k: f64) -> f64 {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    if k < LN_FACTORIAL_TABLE as f64 {
+        let table = TABLE.get_or_init(|| {
+            (0..LN_FACTORIAL_TABLE)
+                .map(|i| ln_factorial_stirling(i as f64))
+                .collect()
+        });
+        return table[k as usize];
+    }
+    ln_factorial_stirling(k)
 }
 
 /// Binomial(n, p).
@@ -185,8 +203,14 @@ fn binomial_btrs<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
         let u = uniform(rng) - 0.5;
         let v = uniform(rng);
         let us = 0.5 - u.abs();
-        let k = ((2.0 * a / us + b) * u + c).floor();
-        if k < 0.0 || k > nf {
+        // floor() is a library call on baseline x86-64; a cast truncates, which is the floor for
+        // the non-negative values that can be accepted.
+        let x = (2.0 * a / us + b) * u + c;
+        if !(x >= 0.0) {
+            continue;
+        }
+        let k = (x as u64) as f64;
+        if k > nf {
             continue;
         }
         if us >= 0.07 && v <= v_r {
@@ -194,7 +218,7 @@ fn binomial_btrs<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
         }
         // Outside the box: the exact acceptance test, in logs.
         let (alpha, lpq, m, h) = *slow.get_or_insert_with(|| {
-            let m = ((nf + 1.0) * p).floor();
+            let m = (((nf + 1.0) * p) as u64) as f64;
             (
                 (2.83 + 5.1 / b) * spq,
                 (p / q).ln(),
@@ -245,11 +269,16 @@ pub(crate) fn poisson<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
         let u = uniform(rng) - 0.5;
         let v = uniform(rng);
         let us = 0.5 - u.abs();
-        let k = ((2.0 * a / us + b) * u + mean + 0.43).floor();
-        if us >= 0.07 && v <= v_r && k >= 0.0 {
+        let x = (2.0 * a / us + b) * u + mean + 0.43;
+        if !(x >= 0.0) {
+            continue;
+        }
+        // The floor of a non-negative value (see binomial_btrs).
+        let k = (x as u64) as f64;
+        if us >= 0.07 && v <= v_r {
             return k as u64;
         }
-        if k < 0.0 || (us < 0.013 && v > us) {
+        if us < 0.013 && v > us {
             continue;
         }
         let lhs = (v * inv_alpha / (a / (us * us) + b)).ln();
