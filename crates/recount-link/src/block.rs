@@ -12,9 +12,12 @@ use std::hash::{BuildHasher, Hash};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockingRule {
-    /// Two name tokens' keys in common (any order, any script: the name engine's keys).
+    /// Two name tokens' keys in common (any order, any script: the name engine's keys), and
+    /// the birth year or the month and day of birth; a record without a birth year pairs on
+    /// the names alone.
     NamePair,
-    /// One name token's key and the birth year in common.
+    /// One name token's key and the full birth date in common, or, where one of the two knows
+    /// only a birth year (or an age), that year.
     NameTokenBirthYear,
     /// The same full birth date and the same initial of one name part (catches names with
     /// typos in every part).
@@ -22,16 +25,26 @@ pub enum BlockingRule {
     /// The same normalised residence and one name part's key (catches a changed or misspelt
     /// other part, and records without a birth date).
     ResidenceNameToken,
+    /// Two uncommon words of the normalised residence in common (a street number and a
+    /// postcode, a street and a suburb): catches records whose names and birth dates both
+    /// changed. A word is uncommon when at most a quarter of the block cap's records use it, so
+    /// no block of this rule exceeds the cap.
+    ResidenceWords,
+    /// A partial name (a given name or a surname alone) and a record sharing one of its name
+    /// parts' keys, with events within about a month (see `block_partial`).
+    PartialNameEvent,
     /// The same document number.
     Document,
 }
 
 impl BlockingRule {
-    pub const ALL: [BlockingRule; 5] = [
+    pub const ALL: [BlockingRule; 7] = [
         BlockingRule::NamePair,
         BlockingRule::NameTokenBirthYear,
         BlockingRule::BirthDateInitial,
         BlockingRule::ResidenceNameToken,
+        BlockingRule::ResidenceWords,
+        BlockingRule::PartialNameEvent,
         BlockingRule::Document,
     ];
 
@@ -41,6 +54,8 @@ impl BlockingRule {
             BlockingRule::NameTokenBirthYear => "name_token_and_birth_year",
             BlockingRule::BirthDateInitial => "birth_date_and_initial",
             BlockingRule::ResidenceNameToken => "residence_and_name_token",
+            BlockingRule::ResidenceWords => "residence_words",
+            BlockingRule::PartialNameEvent => "partial_name_and_event_time",
             BlockingRule::Document => "document",
         }
     }
@@ -48,15 +63,19 @@ impl BlockingRule {
     pub fn description(self) -> &'static str {
         match self {
             BlockingRule::NamePair => {
-                "two name parts agree on their name-engine key (alias group or stem; any order, any script)"
+                "two name parts agree on their name-engine key (alias group or stem; any order, any script), and the birth year or the day of the year (records without a birth year: the name alone)"
             }
             BlockingRule::NameTokenBirthYear => {
-                "one name part agrees on its name-engine key and the birth year is the same"
+                "one name part agrees on its name-engine key, and the full birth date, or the birth year where one record knows only that"
             }
             BlockingRule::BirthDateInitial => {
                 "the same full birth date and the same initial of one name part"
             }
             BlockingRule::ResidenceNameToken => "the same residence and one name part's key",
+            BlockingRule::ResidenceWords => "two uncommon words of the residence in common",
+            BlockingRule::PartialNameEvent => {
+                "a partial name (given name or surname alone) and a record sharing one name part's key, with events within about a month"
+            }
             BlockingRule::Document => "the same document number",
         }
     }
@@ -138,8 +157,90 @@ fn name_key_groups(ds: &Dataset) -> Vec<&[String]> {
 /// quadratic number of pair keys).
 const MAX_PARTS: usize = 5;
 
-fn rule_keys(ds: &Dataset, rule: BlockingRule, groups: &[&[String]]) -> Vec<(u64, u32)> {
+/// Marks a block member that pairs only with the block's other (strong) members.
+const WEAK: u32 = 1 << 31;
+
+/// A record's birth years (its own, or a narrow range implied by an age) and, with a full
+/// birth date, its month and day.
+struct BirthKeys {
+    years: Vec<u16>,
+    month_day: Option<(u8, u8)>,
+}
+
+fn birth_keys(ds: &Dataset, i: usize) -> BirthKeys {
+    match ds.birth[i] {
+        Some(d) => BirthKeys {
+            years: vec![d.year()],
+            month_day: d.month().zip(d.day()),
+        },
+        None => match ds.implied_birth[i] {
+            (a, b) if a > 0 && b >= a && b - a <= 2 => BirthKeys {
+                years: (a..=b).collect(),
+                month_day: None,
+            },
+            _ => BirthKeys {
+                years: Vec::new(),
+                month_day: None,
+            },
+        },
+    }
+}
+
+/// The most words of one residence that make keys.
+const MAX_WORDS: usize = 8;
+
+/// Per distinct normalised residence: its uncommon words (used by at most `limit` records).
+fn residence_words(ds: &Dataset, limit: usize) -> Vec<Vec<&str>> {
+    let words_of = |id: u32| -> Vec<&str> {
+        let mut w: Vec<&str> = ds.places.get(id).unwrap_or("").split_whitespace().collect();
+        w.sort_unstable();
+        w.dedup();
+        w
+    };
+    let mut uses = vec![0u32; ds.places.strings.len()];
+    for &r in &ds.residence {
+        if r != NONE {
+            uses[r as usize] += 1;
+        }
+    }
+    let mut df: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    for (id, &n) in uses.iter().enumerate() {
+        if n > 0 {
+            for w in words_of(id as u32) {
+                *df.entry(w).or_default() += n as usize;
+            }
+        }
+    }
+    uses.iter()
+        .enumerate()
+        .map(|(id, &n)| {
+            if n == 0 {
+                return Vec::new();
+            }
+            let mut w: Vec<&str> = words_of(id as u32)
+                .into_iter()
+                .filter(|w| df[w] <= limit)
+                .collect();
+            // The rarest words first, so that a long address keeps its most telling words.
+            w.sort_by_key(|w| (df[w], *w));
+            w.truncate(MAX_WORDS);
+            w
+        })
+        .collect()
+}
+
+fn rule_keys(
+    ds: &Dataset,
+    rule: BlockingRule,
+    groups: &[&[String]],
+    cap: usize,
+) -> Vec<(u64, u32)> {
     let n = ds.len();
+    let words = if rule == BlockingRule::ResidenceWords {
+        residence_words(ds, (cap / 4).max(2))
+    } else {
+        Vec::new()
+    };
     let per_record = |i: usize, out: &mut Vec<(u64, u32)>| {
         let r = i as u32;
         match rule {
@@ -150,14 +251,31 @@ fn rule_keys(ds: &Dataset, rule: BlockingRule, groups: &[&[String]]) -> Vec<(u64
                 }
                 let parts = groups[id as usize];
                 let parts = &parts[..parts.len().min(MAX_PARTS)];
+                let birth = birth_keys(ds, i);
+                let mut emit = |k: u64| {
+                    // With a birth year, the name keys pair records born the same year or on
+                    // the same day of the year; alone, they pair only with records that lack
+                    // a birth year (so a common name does not make a giant block).
+                    if birth.years.is_empty() {
+                        out.push((key_hash((0u8, k)), r));
+                    } else {
+                        out.push((key_hash((0u8, k)), r | WEAK));
+                        for &y in &birth.years {
+                            out.push((key_hash((6u8, k, y)), r));
+                        }
+                        if let Some(md) = birth.month_day {
+                            out.push((key_hash((7u8, k, md)), r));
+                        }
+                    }
+                };
                 if parts.len() == 1 {
-                    out.push((key_hash((0u8, parts[0].as_str())), r));
+                    emit(key_hash(parts[0].as_str()));
                 }
                 for x in 0..parts.len() {
                     for y in x + 1..parts.len() {
                         let (a, b) = (&parts[x], &parts[y]);
                         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-                        out.push((key_hash((0u8, lo.as_str(), hi.as_str())), r));
+                        emit(key_hash((lo.as_str(), hi.as_str())));
                     }
                 }
             }
@@ -166,17 +284,22 @@ fn rule_keys(ds: &Dataset, rule: BlockingRule, groups: &[&[String]]) -> Vec<(u64
                 if id == NONE {
                     return;
                 }
-                let years = match ds.birth[i] {
-                    Some(d) => (d.year(), d.year()),
-                    None => match ds.implied_birth[i] {
-                        (0, _) => return,
-                        (a, b) if b - a <= 2 => (a, b),
-                        _ => return,
-                    },
-                };
+                let birth = birth_keys(ds, i);
                 for k in groups[id as usize].iter().take(MAX_PARTS) {
-                    for y in years.0..=years.1 {
-                        out.push((key_hash((1u8, k.as_str(), y)), r));
+                    // A full birth date pairs with the same full date, and (weakly) with
+                    // records that know only the year (or an age).
+                    match ds.birth[i].filter(|d| d.day().is_some()) {
+                        Some(d) => {
+                            out.push((key_hash((8u8, k.as_str(), d.first_day())), r));
+                            for &y in &birth.years {
+                                out.push((key_hash((1u8, k.as_str(), y)), r | WEAK));
+                            }
+                        }
+                        None => {
+                            for &y in &birth.years {
+                                out.push((key_hash((1u8, k.as_str(), y)), r));
+                            }
+                        }
                     }
                 }
             }
@@ -202,6 +325,31 @@ fn rule_keys(ds: &Dataset, rule: BlockingRule, groups: &[&[String]]) -> Vec<(u64
                 for k in groups[id as usize].iter().take(MAX_PARTS) {
                     out.push((key_hash((4u8, res, k.as_str())), r));
                 }
+            }
+            BlockingRule::ResidenceWords => {
+                let res = ds.residence[i];
+                if res == NONE {
+                    return;
+                }
+                let w = &words[res as usize];
+                for x in 0..w.len() {
+                    for y in x + 1..w.len() {
+                        let (lo, hi) = if w[x] <= w[y] {
+                            (w[x], w[y])
+                        } else {
+                            (w[y], w[x])
+                        };
+                        out.push((key_hash((5u8, lo, hi)), r));
+                    }
+                }
+            }
+            BlockingRule::PartialNameEvent => {
+                // Partial names pair with every member; full names only with partial ones.
+                let partial = ds.name_features(r).is_some_and(|f| f.partial);
+                let member = if partial { r } else { r | WEAK };
+                crate::block_partial::partial_name_event_keys(ds, i, groups, &mut |k| {
+                    out.push((key_hash((9u8, k)), member))
+                });
             }
             BlockingRule::Document => {
                 let d = ds.document[i];
@@ -244,7 +392,7 @@ pub fn block(ds: &Dataset, cfg: BlockingConfig) -> Blocking {
     let mut all: Vec<u64> = Vec::new();
     let mut reports = Vec::new();
     for rule in BlockingRule::ALL {
-        let keys = rule_keys(ds, rule, &groups);
+        let keys = rule_keys(ds, rule, &groups, cfg.max_block_size);
         let mut report = RuleReport {
             rule: rule.as_str(),
             description: rule.description(),
@@ -255,7 +403,7 @@ pub fn block(ds: &Dataset, cfg: BlockingConfig) -> Blocking {
         let mut start = 0;
         for k in 1..=keys.len() {
             if k == keys.len() || keys[k].0 != keys[start].0 {
-                if k - start >= 2 {
+                if k - start >= 2 && keys[start].1 & WEAK == 0 {
                     bounds.push((start, k));
                 }
                 start = k;
@@ -277,9 +425,11 @@ pub fn block(ds: &Dataset, cfg: BlockingConfig) -> Blocking {
             .with_min_len(64)
             .fold(Vec::new, |mut out, &(s, e)| {
                 let block = &keys[s..e];
-                for x in 0..block.len() {
+                // Weak members sort last; each pair needs one strong member.
+                let strong = block.partition_point(|k| k.1 & WEAK == 0);
+                for x in 0..strong {
                     for y in x + 1..block.len() {
-                        let (i, j) = (block[x].1, block[y].1);
+                        let (i, j) = (block[x].1, block[y].1 & !WEAK);
                         if i != j && ds.may_link(i, j) {
                             out.push(encode(Pair::new(i, j)));
                         }

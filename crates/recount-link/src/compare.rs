@@ -2,7 +2,7 @@
 //! integer (0 = null: a value missing on either side; 1 = the best level; …). A pair's levels
 //! form its comparison vector, [`Gamma`], nine bytes with no allocation.
 
-use crate::name::NAME_LEVELS;
+use crate::name::{NAME_LEVELS, PART_SUBSET};
 use crate::prepare::{Dataset, NONE, Pair, RecordIndex};
 use rayon::prelude::*;
 use recount_types::{DatePrecision, PartialDate};
@@ -26,6 +26,9 @@ pub enum Comparison {
 
 /// How many comparisons a vector holds.
 pub const COMPARISONS: usize = 9;
+
+/// The most codes one comparison can take (null and its levels), for fixed-size tables.
+pub(crate) const MAX_CODES: usize = 12;
 
 /// One pair's comparison vector: per comparison, 0 for null or the level's position plus one.
 pub type Gamma = [u8; COMPARISONS];
@@ -123,7 +126,7 @@ pub fn compare(ds: &Dataset, i: RecordIndex, j: RecordIndex) -> Gamma {
     g[0] = match (ds.name_features(i as u32), ds.name_features(j as u32)) {
         (Some(a), Some(b)) => {
             if ds.name[i] == ds.name[j] {
-                1
+                if a.partial { PART_SUBSET + 1 } else { 1 }
             } else {
                 a.compare(b) + 1
             }

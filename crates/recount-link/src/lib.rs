@@ -19,6 +19,7 @@
 //! [`link`] runs block → compare → classify → cluster in one call and reports what it did.
 
 mod block;
+mod block_partial;
 mod cluster;
 mod compare;
 mod incremental;

@@ -3,7 +3,7 @@
 //! random, are the same person) is a [`Parameter`] that keeps the history of how it was
 //! estimated. Models are saved as versioned JSON and reload exactly.
 
-use crate::compare::{COMPARISONS, Comparison, Gamma};
+use crate::compare::{COMPARISONS, Comparison, Gamma, MAX_CODES};
 use serde::{Deserialize, Serialize};
 
 /// The `format` field of a saved model.
@@ -142,7 +142,7 @@ pub enum ModelError {
 /// them; they only need the right order of magnitude and the right ranking).
 fn default_m(c: Comparison) -> &'static [f64] {
     match c {
-        Comparison::Name => &[0.45, 0.12, 0.12, 0.06, 0.1, 0.04, 0.06, 0.05],
+        Comparison::Name => &[0.45, 0.12, 0.12, 0.06, 0.1, 0.04, 0.06, 0.03, 0.01, 0.01],
         Comparison::BirthDate => &[0.75, 0.02, 0.05, 0.08, 0.03, 0.03, 0.04],
         Comparison::AgeVsBirth => &[0.6, 0.3, 0.07, 0.03],
         Comparison::Sex => &[0.97, 0.03],
@@ -158,7 +158,7 @@ fn default_m(c: Comparison) -> &'static [f64] {
 /// are sampled.
 fn default_u(c: Comparison) -> Vec<f64> {
     let u: &[f64] = match c {
-        Comparison::Name => &[1e-5, 1e-5, 2e-5, 1e-5, 1e-4, 1e-4, 2e-3],
+        Comparison::Name => &[1e-5, 1e-5, 2e-5, 1e-5, 1e-4, 1e-4, 2e-3, 1e-3, 0.02],
         Comparison::BirthDate => &[5e-5, 1e-5, 4e-4, 5e-4, 0.02, 0.05],
         Comparison::AgeVsBirth => &[0.05, 0.1, 0.1],
         Comparison::Sex => &[0.5],
@@ -244,7 +244,7 @@ impl Model {
 
     /// The weights (log2 of m/u) per comparison and coded level (0, the null level, weighs 0).
     pub fn weights(&self) -> Weights {
-        let mut w = [[0f32; 10]; COMPARISONS];
+        let mut w = [[0f32; MAX_CODES]; COMPARISONS];
         for (ci, c) in self.comparisons.iter().enumerate() {
             for (li, l) in c.levels.iter().enumerate() {
                 w[ci][li + 1] = (l.m.value.max(1e-12) / l.u.value.max(1e-12)).log2() as f32;
@@ -266,7 +266,7 @@ impl Model {
 /// The model in the form scoring needs: weights in bits (log2 Bayes factors).
 #[derive(Debug, Clone)]
 pub struct Weights {
-    pub(crate) w: [[f32; 10]; COMPARISONS],
+    pub(crate) w: [[f32; MAX_CODES]; COMPARISONS],
     /// log2(λ / (1 − λ)).
     pub prior: f32,
     pub(crate) tf: bool,
@@ -285,7 +285,8 @@ impl Weights {
     /// among records is `relative` times the average name's: log2(1 / relative), so that a
     /// common name counts for less and a rare one for more, and the average name is unchanged.
     pub fn tf_adjustment(&self, code: u8, relative: f32) -> f32 {
-        if !self.tf || code == 0 || code > TF_LEVELS {
+        // A partial name agreeing with another is adjusted by its one part's frequency.
+        if !self.tf || code == 0 || (code > TF_LEVELS && code != crate::name::PART_SUBSET + 1) {
             return 0.0;
         }
         (-f64::from(relative).max(1e-9).log2()).clamp(-16.0, 16.0) as f32

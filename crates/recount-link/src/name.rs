@@ -9,7 +9,11 @@ pub use recount_names::latin_skeleton;
 
 /// The comparison levels of names, best first (the name engine's levels minus "missing", which
 /// is the null level of every comparison).
-pub const NAME_LEVELS: [&str; 8] = [
+///
+/// The last three split the name engine's "different": `part_subset` where every part of one
+/// name is in the other (a given name only, or an initial for a surname), `one_part` where the
+/// names share a part but also conflict (a former surname), `different` where they share none.
+pub const NAME_LEVELS: [&str; 10] = [
     "exact",
     "transliteration",
     "skeleton",
@@ -17,6 +21,8 @@ pub const NAME_LEVELS: [&str; 8] = [
     "fuzzy_high",
     "phonetic_or_compound",
     "fuzzy_low",
+    "part_subset",
+    "one_part",
     "different",
 ];
 
@@ -30,7 +36,13 @@ pub struct NameFeatures {
     pub given_key: Option<String>,
     pub surname_key: Option<String>,
     pub sex: Option<Sex>,
+    /// The name gives a given name or a surname but not both: agreeing with it says less than
+    /// agreeing with a full name.
+    pub partial: bool,
 }
+
+/// The level index of `part_subset`.
+pub(crate) const PART_SUBSET: u8 = 7;
 
 impl NameFeatures {
     /// Prepares a name from the record's single `name` field or its parts; `None` when there is
@@ -70,7 +82,9 @@ impl NameFeatures {
                 part_keys.push(key);
             }
         }
+        let partial = prepared.given_key().is_none() || prepared.surname_key().is_none();
         Some(NameFeatures {
+            partial,
             given_key: prepared.given_key().map(str::to_owned),
             surname_key: prepared.surname_key().map(str::to_owned),
             sex: prepared.sex(),
@@ -79,9 +93,22 @@ impl NameFeatures {
         })
     }
 
-    /// The comparison level index (0 = exact … 7 = different).
+    /// The comparison level index (0 = exact … 7 = parts of one in the other, 8 = one part in
+    /// common, 9 = different).
     pub fn compare(&self, other: &NameFeatures) -> u8 {
-        match compare_level(&self.prepared, &other.prepared) {
+        let level = compare_level(&self.prepared, &other.prepared);
+        // A given name alone against a full name with that given name: the engine calls it
+        // exact (a missing part is no disagreement), but only one part agreed. Counting it as
+        // exact would make an exact full name look common among non-matches.
+        if (self.partial || other.partial)
+            && matches!(
+                level,
+                NameLevel::Exact | NameLevel::Transliteration | NameLevel::Skeleton
+            )
+        {
+            return PART_SUBSET;
+        }
+        match level {
             NameLevel::Exact => 0,
             NameLevel::Transliteration => 1,
             NameLevel::Skeleton => 2,
@@ -90,7 +117,37 @@ impl NameFeatures {
             NameLevel::PhoneticOrCompound => 5,
             NameLevel::FuzzyLow => 6,
             // Missing cannot happen for two non-empty names; count it as different.
-            _ => 7,
+            _ => {
+                let (short, long) = if self.part_keys.len() <= other.part_keys.len() {
+                    (&self.part_keys, &other.part_keys)
+                } else {
+                    (&other.part_keys, &self.part_keys)
+                };
+                let found = short
+                    .iter()
+                    .filter(|k| long.iter().any(|l| part_agrees(k, l)))
+                    .count();
+                if found == 0 {
+                    9
+                } else if found == short.len() {
+                    7
+                } else {
+                    8
+                }
+            }
         }
     }
+}
+
+/// Whether two part keys agree: equal, or one is an initial (a one-letter stem) of the other.
+fn part_agrees(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    fn value(k: &str) -> &str {
+        k.split_once(':').map_or("", |(_, v)| v)
+    }
+    let (va, vb) = (value(a), value(b));
+    let initial = |x: &str, y: &str| x.chars().count() == 1 && y.starts_with(x);
+    initial(va, vb) || initial(vb, va)
 }

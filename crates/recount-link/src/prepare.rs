@@ -89,6 +89,11 @@ pub struct Dataset {
     pub(crate) name_freq: Vec<f32>,
     /// The average over named records of their name's frequency (Σ share²).
     pub(crate) name_freq_mean: f32,
+    /// Per distinct name: the share of records whose given name (or, without one, surname)
+    /// has the same key; what agreeing with a partial name is worth depends on it.
+    pub(crate) part_freq: Vec<f32>,
+    /// The average over named records of their `part_freq`.
+    pub(crate) part_freq_mean: f32,
     pub(crate) birth: Vec<Option<PartialDate>>,
     /// Birth years implied by the age at the event: (first, last), or (0, 0).
     pub(crate) implied_birth: Vec<(u16, u16)>,
@@ -261,18 +266,22 @@ impl DatasetBuilder {
                 NameFeatures::prepare(n.as_deref(), g.as_deref(), f.as_deref(), p.as_deref())
             })
             .collect();
-        let name_freq = term_frequencies(&self.name, &names);
-        let named: Vec<f32> = self
-            .name
-            .iter()
-            .filter(|&&n| n != NONE)
-            .map(|&n| name_freq[n as usize])
-            .collect();
-        let name_freq_mean = if named.is_empty() {
-            1.0
-        } else {
-            named.iter().sum::<f32>() / named.len() as f32
+        let (name_freq, part_freq) = term_frequencies(&self.name, &names);
+        let mean = |freq: &[f32]| {
+            let named: Vec<f32> = self
+                .name
+                .iter()
+                .filter(|&&n| n != NONE)
+                .map(|&n| freq[n as usize])
+                .collect();
+            if named.is_empty() {
+                1.0
+            } else {
+                named.iter().sum::<f32>() / named.len() as f32
+            }
         };
+        let name_freq_mean = mean(&name_freq);
+        let part_freq_mean = mean(&part_freq);
         let source_dedupe = self
             .sources
             .iter()
@@ -301,6 +310,8 @@ impl DatasetBuilder {
             names,
             name_freq,
             name_freq_mean,
+            part_freq,
+            part_freq_mean,
             birth: self.birth,
             implied_birth: self.implied_birth,
             sex,
@@ -328,8 +339,9 @@ pub fn normalise_document(s: &str) -> String {
 }
 
 /// How common each distinct name's value is: the larger of the share of records with the same
-/// full name key and the product of the shares of its given-name and surname keys.
-fn term_frequencies(record_names: &[u32], names: &[Option<NameFeatures>]) -> Vec<f32> {
+/// full name key and the product of the shares of its given-name and surname keys; and the
+/// share of its given-name key (its surname key when it has no given name).
+fn term_frequencies(record_names: &[u32], names: &[Option<NameFeatures>]) -> (Vec<f32>, Vec<f32>) {
     let mut given: HashMap<&str, u32> = HashMap::new();
     let mut surname: HashMap<&str, u32> = HashMap::new();
     let mut full: HashMap<(&str, &str), u32> = HashMap::new();
@@ -346,7 +358,19 @@ fn term_frequencies(record_names: &[u32], names: &[Option<NameFeatures>]) -> Vec
         *full.entry((g, s)).or_default() += 1;
     }
     let total = f64::from(total.max(1));
-    names
+    let part = names
+        .iter()
+        .map(|f| {
+            let Some(f) = f else { return 1.0 };
+            let share = |c: Option<&u32>| f64::from(c.copied().unwrap_or(1)) / total;
+            match (f.given_key.as_deref(), f.surname_key.as_deref()) {
+                (Some(g), _) if !g.is_empty() => share(given.get(g)) as f32,
+                (_, Some(s)) if !s.is_empty() => share(surname.get(s)) as f32,
+                _ => 1.0,
+            }
+        })
+        .collect();
+    let full = names
         .iter()
         .map(|f| {
             let Some(f) = f else { return 1.0 };
@@ -365,7 +389,8 @@ fn term_frequencies(record_names: &[u32], names: &[Option<NameFeatures>]) -> Vec
             };
             (pg * ps).max(share(full.get(&(g, s)))) as f32
         })
-        .collect()
+        .collect();
+    (full, part)
 }
 
 impl Dataset {

@@ -77,19 +77,28 @@ pub fn explain_gamma(ds: &Dataset, model: &Model, pair: Pair, g: &Gamma) -> Expl
 /// The largest share of one source's records taken to have a match in another source.
 const MAX_MATCH_SHARE: f64 = 0.95;
 
-/// The change in weight (bits) each pair gets from knowing that both its sources list each
-/// person at most once (Sadinle's bipartite view of Fellegi–Sunter): a record can be the same
-/// person as at most one record of the other source, so its candidates there compete.
+/// The change in weight (bits) each pair gets from what is known about its two sources.
+///
+/// **The sources' own prior.** The model's λ is one rate for all linkable pairs, but two lists
+/// that share many people (a hotline and the lawyers it refers callers to) have a higher rate
+/// than a list against itself (a caller who rang twice). Each pair of sources (s, t) gets
+/// λ_st = (E_st + 1) / (N_st + 1/λ): its expected matches E_st (the sum of its candidate pairs'
+/// probabilities) over its linkable pairs N_st, shrunk towards λ by one expected match. Its
+/// pairs move by log2 of the prior odds λ_st over λ. With two sources this changes nothing.
+///
+/// **One-to-one.** When both sources list each person at most once (Sadinle's bipartite view
+/// of Fellegi–Sunter), a record can be the same person as at most one record of the other
+/// source, so its candidates there compete.
 ///
 /// For a record `a` of source S and a candidate `b` of source T, with likelihood ratios `LR`
 /// (2^(weight − prior)) and per-pair prior λ,
 ///
 /// P(a = b) = λ·LR(a,b) / ((1 − π) + λ·Σ_{b' candidates of a in T} LR(a,b')),
 ///
-/// where π, the share of S's records that have a match in T, is the expected number of matches
-/// between S and T (from the pairs' ordinary probabilities) over |S|, at most 0.95. The smaller of
-/// the two directions' probabilities is used. Pairs within a source, or with a source that
-/// contains duplicates, are unchanged (0).
+/// where λ is the sources' prior λ_ST and π, the share of S's records that have a match in T,
+/// is the expected number of matches between S and T (from the pairs' ordinary probabilities)
+/// over |S|, at most 0.95. The smaller of the two directions' probabilities is used. Pairs
+/// within a source, or with a source that contains duplicates, get the prior's change only.
 pub fn one_to_one_adjustment(
     ds: &Dataset,
     pairs: &[Pair],
@@ -107,33 +116,45 @@ pub fn one_to_one_adjustment(
     let mut sums: HashMap<(u32, u32), f64> = HashMap::new();
     let mut expected = vec![0f64; ns * ns];
     for (p, &w) in pairs.iter().zip(weights) {
+        let (s, t) = (ds.source[p.a as usize], ds.source[p.b as usize]);
+        let prob = crate::model::probability(w);
+        expected[s as usize * ns + t as usize] += prob;
+        if s != t {
+            expected[t as usize * ns + s as usize] += prob;
+        }
         if !eligible(p) {
             continue;
         }
-        let (s, t) = (ds.source[p.a as usize], ds.source[p.b as usize]);
         let l = lr(w);
         *sums.entry((p.a, t)).or_default() += l;
         *sums.entry((p.b, s)).or_default() += l;
-        let prob = crate::model::probability(w);
-        expected[s as usize * ns + t as usize] += prob;
-        expected[t as usize * ns + s as usize] += prob;
     }
     let mut size = vec![0f64; ns];
     for &s in &ds.source {
         size[s as usize] += 1.0;
     }
-    let lambda = crate::model::probability(prior_bits);
+    let global = crate::model::probability(prior_bits).clamp(1e-300, 0.5);
+    // The prior of each pair of sources, shrunk towards the global one by one expected match.
+    let source_prior = |s: usize, t: usize| {
+        let linkable = if s == t {
+            size[s] * (size[s] - 1.0) / 2.0
+        } else {
+            size[s] * size[t]
+        };
+        ((expected[s * ns + t] + 1.0) / (linkable + 1.0 / global)).clamp(1e-300, 0.5)
+    };
     pairs
         .iter()
         .zip(weights)
         .map(|(p, &w)| {
-            if !eligible(p) {
-                return 0.0;
-            }
             let (s, t) = (
                 ds.source[p.a as usize] as usize,
                 ds.source[p.b as usize] as usize,
             );
+            let lambda = source_prior(s, t);
+            if !eligible(p) {
+                return (crate::model::bits(lambda) - crate::model::bits(global)) as f32;
+            }
             let l = lr(w);
             let dir = |rec: u32, from: usize, to: usize| {
                 let pi =

@@ -2,7 +2,7 @@
 //! over the candidate pairs, with reviewers' decisions fixed where there are any. A run that
 //! fails or degenerates returns why and leaves the caller's previous model untouched.
 
-use crate::compare::{COMPARISONS, Gamma, compare};
+use crate::compare::{COMPARISONS, Gamma, MAX_CODES, compare};
 use crate::model::{Method, Model, TrainingRun};
 use crate::prepare::{Dataset, Pair, RecordIndex};
 use crate::rng::SplitMix64;
@@ -73,7 +73,7 @@ pub struct TrainingReport {
 /// Level counts among sampled random pairs.
 #[derive(Debug, Clone)]
 struct LevelCounts {
-    counts: [[u64; 10]; COMPARISONS],
+    counts: [[u64; MAX_CODES]; COMPARISONS],
     sampled: u64,
 }
 
@@ -91,7 +91,7 @@ fn sample_u(ds: &Dataset, cfg: &TrainingConfig) -> LevelCounts {
             let mut rng =
                 SplitMix64::new(cfg.seed ^ (c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
             let want = CHUNK.min(target - c * CHUNK);
-            let mut counts = [[0u64; 10]; COMPARISONS];
+            let mut counts = [[0u64; MAX_CODES]; COMPARISONS];
             let (mut got, mut tries) = (0, 0);
             while got < want && tries < want * 50 {
                 tries += 1;
@@ -109,10 +109,10 @@ fn sample_u(ds: &Dataset, cfg: &TrainingConfig) -> LevelCounts {
             (counts, got as u64)
         })
         .reduce(
-            || ([[0u64; 10]; COMPARISONS], 0),
+            || ([[0u64; MAX_CODES]; COMPARISONS], 0),
             |(mut a, n), (b, m)| {
                 for k in 0..COMPARISONS {
-                    for l in 0..10 {
+                    for l in 0..MAX_CODES {
                         a[k][l] += b[k][l];
                     }
                 }
@@ -239,7 +239,7 @@ pub fn train(
                     .collect()
             })
             .collect();
-        let mut acc = vec![vec![0f64; 10]; COMPARISONS];
+        let mut acc = vec![vec![0f64; MAX_CODES]; COMPARISONS];
         let mut total = 0f64;
         let add = |g: &Gamma, p: f64, n: f64, acc: &mut Vec<Vec<f64>>| {
             for (c, &code) in g.iter().enumerate() {
@@ -345,8 +345,22 @@ pub fn train(
 }
 
 /// How common the pair's name value is relative to the average name: the larger of the two
-/// records' name frequencies over the average.
+/// records' name frequencies over the average. When either name is partial (a given name or
+/// a surname alone), only that part can agree, so its frequency is used, relative to the
+/// average part's.
 pub(crate) fn pair_name_freq(ds: &Dataset, p: Pair) -> f32 {
+    let partial = |i: RecordIndex| ds.name_features(i).is_some_and(|f| f.partial);
+    if partial(p.a) || partial(p.b) {
+        let f = |i: RecordIndex| {
+            let n = ds.name[i as usize];
+            if n == crate::prepare::NONE {
+                0.0
+            } else {
+                ds.part_freq[n as usize]
+            }
+        };
+        return f(p.a).max(f(p.b)) / ds.part_freq_mean.max(1e-12);
+    }
     let f = |i: RecordIndex| {
         let n = ds.name[i as usize];
         if n == crate::prepare::NONE {
