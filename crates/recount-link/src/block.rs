@@ -475,3 +475,6 @@ fn count_missing(xs: &[u64], ys: &[u64]) -> u64 {
     }
     missing
 }
+
+#[cfg(test)]
+mod tests;

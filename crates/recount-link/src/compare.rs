@@ -121,9 +121,15 @@ const EVENT_WINDOW_DAYS: i32 = 31;
 
 /// Compares two records.
 pub fn compare(ds: &Dataset, i: RecordIndex, j: RecordIndex) -> Gamma {
+    let mut g = compare_but_name(ds, i, j);
+    g[0] = name_level(ds, i, j);
+    g
+}
+
+/// The coded name level of two records.
+fn name_level(ds: &Dataset, i: RecordIndex, j: RecordIndex) -> u8 {
     let (i, j) = (i as usize, j as usize);
-    let mut g = [0u8; COMPARISONS];
-    g[0] = match (ds.name_features(i as u32), ds.name_features(j as u32)) {
+    match (ds.name_features(i as u32), ds.name_features(j as u32)) {
         (Some(a), Some(b)) => {
             if ds.name[i] == ds.name[j] {
                 if a.partial { PART_SUBSET + 1 } else { 1 }
@@ -132,7 +138,13 @@ pub fn compare(ds: &Dataset, i: RecordIndex, j: RecordIndex) -> Gamma {
             }
         }
         _ => 0,
-    };
+    }
+}
+
+/// Every level but the name's (left null).
+fn compare_but_name(ds: &Dataset, i: RecordIndex, j: RecordIndex) -> Gamma {
+    let (i, j) = (i as usize, j as usize);
+    let mut g = [0u8; COMPARISONS];
     g[1] = match (ds.birth[i], ds.birth[j]) {
         (Some(a), Some(b)) => birth_level(a, b),
         _ => 0,
@@ -184,10 +196,45 @@ pub fn compare(ds: &Dataset, i: RecordIndex, j: RecordIndex) -> Gamma {
 
 /// Compares every pair (in parallel), in the pairs' order.
 pub fn compare_pairs(ds: &Dataset, pairs: &[Pair]) -> Vec<Gamma> {
+    // Many pairs share their two distinct names (common names, one spelling per source), and
+    // the name engine's comparison is the costly part: each distinct pair of names is compared
+    // once.
+    let name_pair = |p: &Pair| -> Option<u64> {
+        let (x, y) = (ds.name[p.a as usize], ds.name[p.b as usize]);
+        (x != NONE && y != NONE && x != y).then(|| {
+            let (lo, hi) = if x < y { (x, y) } else { (y, x) };
+            (u64::from(lo) << 32) | u64::from(hi)
+        })
+    };
+    let mut distinct: Vec<u64> = pairs
+        .par_iter()
+        .with_min_len(4096)
+        .filter_map(name_pair)
+        .collect();
+    distinct.par_sort_unstable();
+    distinct.dedup();
+    let levels: Vec<u8> = distinct
+        .par_iter()
+        .with_min_len(1024)
+        .map(|&k| {
+            let (x, y) = ((k >> 32) as u32, k as u32);
+            match (&ds.names[x as usize], &ds.names[y as usize]) {
+                (Some(a), Some(b)) => a.compare(b) + 1,
+                _ => 0,
+            }
+        })
+        .collect();
     pairs
         .par_iter()
         .with_min_len(4096)
-        .map(|p| compare(ds, p.a, p.b))
+        .map(|p| {
+            let mut g = compare_but_name(ds, p.a, p.b);
+            g[0] = match name_pair(p).map(|k| distinct.binary_search(&k)) {
+                Some(Ok(at)) => levels[at],
+                _ => name_level(ds, p.a, p.b),
+            };
+            g
+        })
         .collect()
 }
 

@@ -1,0 +1,141 @@
+use super::*;
+use crate::compare::{Comparison, compare, compare_pairs};
+use crate::prepare::{DedupePolicy, Pair};
+use recount_types::{PartialDate, Record};
+
+fn record(src: &str, id: &str, given: &str, family: &str, birth: &str, residence: &str) -> Record {
+    let mut r = Record::new(src, id);
+    r.given_name = Some(given.into());
+    r.family_name = Some(family.into());
+    r.birth_date = birth.parse().ok();
+    r.residence = Some(residence.into());
+    r
+}
+
+fn pairs_of(records: &[Record]) -> (Dataset, Blocking) {
+    let ds = Dataset::from_records(records, &DedupePolicy::default());
+    let b = block(&ds, BlockingConfig::default());
+    (ds, b)
+}
+
+#[test]
+fn residence_words_pair_records_whose_names_and_dates_all_changed() {
+    let records = [
+        record(
+            "a",
+            "1",
+            "lily",
+            "green",
+            "1966-05-30",
+            "105;hawker place;currambine;3016;nsw",
+        ),
+        record(
+            "b",
+            "1",
+            "brandon",
+            "tallaxdira",
+            "1971-02-03",
+            "105;hawkekr place;currambine;3016;nsw",
+        ),
+        // Shares one word ("nsw") with the first: no pair from the residence.
+        record(
+            "b",
+            "2",
+            "zoe",
+            "white",
+            "1980-01-01",
+            "7;banks street;bega;2550;nsw",
+        ),
+    ];
+    let (_, b) = pairs_of(&records);
+    assert_eq!(b.pairs, vec![Pair::new(0, 1)]);
+    let rule = b
+        .rules
+        .iter()
+        .find(|r| r.rule == "residence_words")
+        .unwrap();
+    assert_eq!(rule.pairs, 1);
+}
+
+#[test]
+fn common_residence_words_make_no_blocks() {
+    // 2,000 records in one town: its words are used by more than a quarter of the cap, so the
+    // rule makes no giant block and no warning.
+    let records: Vec<Record> = (0..2000)
+        .map(|i| {
+            record(
+                ["a", "b"][i % 2],
+                &i.to_string(),
+                &format!("g{i}"),
+                &format!("f{i}"),
+                "",
+                "kara balta",
+            )
+        })
+        .collect();
+    let (_, b) = pairs_of(&records);
+    let rule = b
+        .rules
+        .iter()
+        .find(|r| r.rule == "residence_words")
+        .unwrap();
+    assert_eq!((rule.pairs, rule.skipped_blocks), (0, 0));
+}
+
+#[test]
+fn name_pairs_need_a_birth_year_or_day_in_common_unless_one_has_none() {
+    let records = [
+        record("a", "1", "Nurlan", "Asanov", "1980-03-05", ""),
+        // Same names, another year but the same day of the year: a year typo.
+        record("b", "1", "Nurlan", "Asanov", "1989-03-05", ""),
+        // Same names, unrelated date: not proposed by the name rules.
+        record("b", "2", "Nurlan", "Asanov", "1955-11-20", ""),
+        // No birth date: pairs on the names alone.
+        record("b", "3", "Nurlan", "Asanov", "", ""),
+    ];
+    // Source b lists each person once, so only pairs with record 0 may be made.
+    let (_, b) = pairs_of(&records);
+    assert_eq!(b.pairs, vec![Pair::new(0, 1), Pair::new(0, 3)]);
+}
+
+#[test]
+fn year_only_records_meet_full_dates_through_one_name_part() {
+    let mut only_year = record("a", "1", "Komron", "Nazarov", "", "");
+    only_year.birth_date = PartialDate::year_only(1989);
+    let records = [
+        only_year,
+        // A different surname spelling (no common surname key) and a full date in that year.
+        record("b", "1", "Komron", "Nazariyon", "1989-02-14", ""),
+        // Two full dates only meet on the same date.
+        record("b", "2", "Komron", "Zzyx", "1989-07-01", ""),
+    ];
+    let (_, b) = pairs_of(&records);
+    assert!(b.pairs.contains(&Pair::new(0, 1)), "{:?}", b.pairs);
+    assert!(!b.pairs.contains(&Pair::new(1, 2)), "{:?}", b.pairs);
+}
+
+#[test]
+fn names_sharing_parts_get_their_own_levels() {
+    let records = [
+        record("a", "1", "Nurlan", "Ospanov", "", ""),
+        record("b", "1", "Nurlan", "O", "", ""),
+        record("b", "2", "Nurlan", "Toktogulov", "", ""),
+        record("b", "3", "Aigul", "Jumabaeva", "", ""),
+    ];
+    let ds = Dataset::from_records(&records, &DedupePolicy::default());
+    let level = |i, j| Comparison::Name.level_label(compare(&ds, i, j)[0]);
+    assert_eq!(level(0, 1), "part_subset");
+    assert_eq!(level(0, 2), "one_part");
+    assert_eq!(level(0, 3), "different");
+    // The batch comparison (one name-engine call per distinct pair of names) agrees.
+    let pairs = [
+        Pair::new(0, 1),
+        Pair::new(0, 2),
+        Pair::new(0, 3),
+        Pair::new(1, 2),
+    ];
+    let batch = compare_pairs(&ds, &pairs);
+    for (p, g) in pairs.iter().zip(&batch) {
+        assert_eq!(*g, compare(&ds, p.a, p.b));
+    }
+}
