@@ -4,6 +4,7 @@
 use crate::{Db, Result, Store, StoreError, StoredRecord};
 use recount_types::{AgeRange, CountryCode, EventVocabulary, Record, parse_country_list};
 use recount_types::{PersonId, RecordId, RecordKey, SourceName};
+use rusqlite::OptionalExtension;
 use rusqlite::types::Value;
 
 /// A scored candidate pair with its per-field weights and the latest review decision.
@@ -41,13 +42,322 @@ pub struct RecordFilter {
 /// One page of [`Store::find_records`].
 #[derive(Debug, Clone)]
 pub struct RecordPage {
-    /// The matching records on this page: by event date when filtered by event, else in
-    /// database order.
+    /// The matching records on this page, in the order [`RecordFilter::order`] names.
     pub keys: Vec<(RecordId, RecordKey)>,
-    /// How many records match, counted up to `count_limit`.
+    /// How many records match, counted up to `count_limit`, or as far as a bounded amount of
+    /// work reached (then [`RecordPage::total_is_lower_bound`] is set).
     pub total: u64,
-    /// Whether more than `count_limit` records match.
+    /// Whether more records may match than `total` says.
     pub total_is_lower_bound: bool,
+    /// Where the next page starts, when there is one.
+    pub next: Option<PageCursor>,
+}
+
+/// The order of [`Store::find_records`]'s results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordOrder {
+    /// By database id: the import order.
+    Id,
+    /// By event date (undated records first), then id: when an event or a date window filters
+    /// and no name is searched.
+    EventDate,
+}
+
+/// Where a page of [`Store::find_records`] starts: right after the last record of the page
+/// before (keyset pagination: a page deep in the results costs what the first one does).
+///
+/// Written in an address as `i<ID>` (id order) or `d<FIRST>.<LAST>.<ID>` (date order; `d-.-.<ID>`
+/// for an undated record).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageCursor {
+    Id(RecordId),
+    Date {
+        /// The record's event window as days since 1970-01-01; `None` for an undated record.
+        days: Option<(i32, i32)>,
+        id: RecordId,
+    },
+}
+
+impl std::fmt::Display for PageCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PageCursor::Id(id) => write!(f, "i{}", id.0),
+            PageCursor::Date { days: None, id } => write!(f, "d-.-.{}", id.0),
+            PageCursor::Date {
+                days: Some((first, last)),
+                id,
+            } => write!(f, "d{first}.{last}.{}", id.0),
+        }
+    }
+}
+
+/// A page cursor that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a page cursor: {0:?}")]
+pub struct BadCursor(pub String);
+
+impl std::str::FromStr for PageCursor {
+    type Err = BadCursor;
+    fn from_str(s: &str) -> Result<Self, BadCursor> {
+        let bad = || BadCursor(s.to_owned());
+        if let Some(id) = s.strip_prefix('i') {
+            return Ok(PageCursor::Id(RecordId(id.parse().map_err(|_| bad())?)));
+        }
+        let rest = s.strip_prefix('d').ok_or_else(bad)?;
+        let mut parts = rest.split('.');
+        let (Some(first), Some(last), Some(id), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        let id = RecordId(id.parse().map_err(|_| bad())?);
+        let days = match (first, last) {
+            ("-", "-") => None,
+            (f, l) => Some((f.parse().map_err(|_| bad())?, l.parse().map_err(|_| bad())?)),
+        };
+        Ok(PageCursor::Date { days, id })
+    }
+}
+
+impl RecordFilter {
+    /// The order results come in.
+    pub fn order(&self) -> RecordOrder {
+        let names = self.name_key_groups.iter().any(|g| !g.is_empty());
+        let dated = self.event.is_some() || self.from_day.is_some() || self.to_day.is_some();
+        if dated && !names {
+            RecordOrder::EventDate
+        } else {
+            RecordOrder::Id
+        }
+    }
+
+    /// The filters other than the name as SQL over `records r JOIN sources s`, with their
+    /// parameters.
+    fn sql_clauses(&self) -> (Vec<String>, Vec<Value>) {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut params: Vec<Value> = Vec::new();
+        if let Some(event) = &self.event {
+            clauses.push("r.event = ?".into());
+            params.push(Value::Text(event.clone()));
+        }
+        if let Some(source) = &self.source {
+            clauses.push("s.name = ?".into());
+            params.push(Value::Text(source.clone()));
+        }
+        if let Some(place) = &self.place {
+            let escaped = place
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            clauses.push("r.place LIKE ? ESCAPE '\\'".into());
+            params.push(Value::Text(format!("%{escaped}%")));
+        }
+        if let Some(day) = self.from_day {
+            clauses.push("r.event_last_day >= ?".into());
+            params.push(Value::Integer(i64::from(day)));
+        }
+        if let Some(day) = self.to_day {
+            clauses.push("r.event_first_day <= ?".into());
+            params.push(Value::Integer(i64::from(day)));
+        }
+        (clauses, params)
+    }
+}
+
+/// How many name matches a search checks against the other filters (one indexed lookup each)
+/// to count them; past it the count is a lower bound.
+const CHECK_WORK: usize = 2_000;
+
+/// The record ids of searched words, kept in memory between searches and shared by every
+/// connection of a server: a name search then intersects sorted arrays instead of reading
+/// `name_keys` again, so that even two common words that never meet cost a millisecond.
+///
+/// A word's list is the union of its keys' posting lists. The whole cache is dropped when an
+/// import commits (the largest import id changes), and the least recently used lists are
+/// dropped to keep at most `capacity` ids.
+pub struct NameKeyCache {
+    capacity: usize,
+    inner: std::sync::Mutex<CacheInner>,
+    /// Held while a list is read from the database, so that many searches for one word that
+    /// arrive together read it once.
+    loading: std::sync::Mutex<()>,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    generation: Option<i64>,
+    lists: std::collections::HashMap<String, (std::sync::Arc<[i64]>, u64)>,
+    held: usize,
+    tick: u64,
+}
+
+impl NameKeyCache {
+    /// A cache of at most `capacity` record ids (8 bytes each).
+    pub fn new(capacity: usize) -> Self {
+        NameKeyCache {
+            capacity,
+            inner: std::sync::Mutex::new(CacheInner::default()),
+            loading: std::sync::Mutex::new(()),
+        }
+    }
+
+    /// How many ids it holds.
+    pub fn held(&self) -> usize {
+        self.lock().held
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheInner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The list named `name` if held for this `generation` (a new generation empties the cache).
+    fn cached(&self, generation: i64, name: &str) -> Option<std::sync::Arc<[i64]>> {
+        let mut inner = self.lock();
+        if inner.generation != Some(generation) {
+            inner.lists.clear();
+            inner.held = 0;
+            inner.generation = Some(generation);
+        }
+        inner.tick += 1;
+        let tick = inner.tick;
+        let (list, used) = inner.lists.get_mut(name)?;
+        *used = tick;
+        Some(list.clone())
+    }
+
+    /// The ids of records having any of `keys`, ascending; from the cache when it holds them
+    /// for this `generation` of the data.
+    fn word(
+        &self,
+        conn: &rusqlite::Connection,
+        generation: i64,
+        keys: &[String],
+    ) -> Result<std::sync::Arc<[i64]>> {
+        let mut sorted: Vec<&str> = keys.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let name = sorted.join("\u{1f}");
+        if let Some(list) = self.cached(generation, &name) {
+            return Ok(list);
+        }
+        let _loading = self.loading.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(list) = self.cached(generation, &name) {
+            return Ok(list);
+        }
+        let list: std::sync::Arc<[i64]> = word_ids(conn, &sorted)?.into();
+        if list.len() <= self.capacity / 2 {
+            let mut inner = self.lock();
+            if inner.generation == Some(generation) {
+                while inner.held + list.len() > self.capacity {
+                    let Some(oldest) = inner
+                        .lists
+                        .iter()
+                        .min_by_key(|(_, (_, used))| *used)
+                        .map(|(k, _)| k.clone())
+                    else {
+                        break;
+                    };
+                    if let Some((dropped, _)) = inner.lists.remove(&oldest) {
+                        inner.held -= dropped.len();
+                    }
+                }
+                inner.held += list.len();
+                let tick = inner.tick;
+                inner.lists.insert(name, (list.clone(), tick));
+            }
+        }
+        Ok(list)
+    }
+}
+
+/// The ids of records having any of `keys`, ascending, each once.
+fn word_ids(conn: &rusqlite::Connection, keys: &[&str]) -> Result<Vec<i64>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT record_id FROM name_keys WHERE key = ?1 ORDER BY record_id")?;
+    let mut out: Vec<i64> = Vec::new();
+    for key in keys {
+        let list = stmt
+            .query_map([key], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        out = if out.is_empty() {
+            list
+        } else {
+            merge_union(&out, &list)
+        };
+    }
+    Ok(out)
+}
+
+fn merge_union(a: &[i64], b: &[i64]) -> Vec<i64> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+/// Moves `pos` forward to the first element of `list` at or after `target` (galloping, so that
+/// a long jump costs its logarithm); returns whether `target` itself is there.
+fn gallop_to(list: &[i64], pos: &mut usize, target: i64) -> bool {
+    let mut step = 1;
+    let mut hi = *pos;
+    while hi < list.len() && list[hi] < target {
+        *pos = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    let end = hi.min(list.len());
+    if *pos < end {
+        *pos += list[*pos..end].partition_point(|&id| id < target);
+    }
+    list.get(*pos) == Some(&target)
+}
+
+/// Calls `f` with each id in every one of `lists` and above `after`, ascending, until it
+/// returns false: the shortest list drives, the others gallop.
+fn intersect(
+    lists: &[std::sync::Arc<[i64]>],
+    after: i64,
+    mut f: impl FnMut(i64) -> Result<bool>,
+) -> Result<()> {
+    let mut order: Vec<&[i64]> = lists.iter().map(|l| &l[..]).collect();
+    order.sort_by_key(|l| l.len());
+    let Some((driver, others)) = order.split_first() else {
+        return Ok(());
+    };
+    let mut cursors = vec![0usize; others.len()];
+    let start = driver.partition_point(|&id| id <= after);
+    'ids: for &id in &driver[start..] {
+        for (list, pos) in others.iter().zip(cursors.iter_mut()) {
+            if !gallop_to(list, pos, id) {
+                if *pos >= list.len() {
+                    return Ok(());
+                }
+                continue 'ids;
+            }
+        }
+        if !f(id)? {
+            return Ok(());
+        }
+    }
+    Ok(())
 }
 
 // A copy of records.rs's private row reader, so a page of records is read in one query rather
@@ -127,93 +437,301 @@ const PAIR_SELECT: &str = "SELECT p.record_a, p.record_b, p.score,
     FROM link_pairs p";
 
 impl Store {
-    /// The records matching `filter`, `limit` of them from `offset`, with a count of all matches
-    /// up to `count_limit` (counting a million rows for a page of fifty is wasted work).
+    /// The records matching `filter`: `limit` of them after `after` (from the first match
+    /// without it), with a count of all matches up to `count_limit`.
+    ///
+    /// A name search intersects the words' record ids (from `name_keys`, kept in `cache`) in
+    /// record order and checks the other filters on each match; filters alone run as one query on the
+    /// `(event, event_first_day, event_last_day)` or `(event_first_day, event_last_day)` index,
+    /// with the date window narrowed by the longest event window stored. Neither reads more
+    /// than the page and the bounded count need, however many records the project holds.
     pub fn find_records(
         &self,
         filter: &RecordFilter,
-        offset: u64,
+        after: Option<PageCursor>,
         limit: u64,
         count_limit: u64,
+        cache: &NameKeyCache,
     ) -> Result<RecordPage> {
-        let Db::Sqlite(conn) = &self.db;
-        let mut clauses: Vec<String> = Vec::new();
-        let mut params: Vec<Value> = Vec::new();
-        for group in filter.name_key_groups.iter().filter(|g| !g.is_empty()) {
-            let marks = vec!["?"; group.len()].join(",");
-            clauses.push(format!(
-                "r.id IN (SELECT record_id FROM name_keys WHERE key IN ({marks}))"
-            ));
-            params.extend(group.iter().map(|k| Value::Text(k.clone())));
-        }
-        if let Some(event) = &filter.event {
-            clauses.push("r.event = ?".into());
-            params.push(Value::Text(event.clone()));
-        }
-        if let Some(source) = &filter.source {
-            clauses.push("s.name = ?".into());
-            params.push(Value::Text(source.clone()));
-        }
-        if let Some(place) = &filter.place {
-            let escaped = place
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            clauses.push("r.place LIKE ? ESCAPE '\\'".into());
-            params.push(Value::Text(format!("%{escaped}%")));
-        }
-        if let Some(day) = filter.from_day {
-            clauses.push("r.event_last_day >= ?".into());
-            params.push(Value::Integer(i64::from(day)));
-        }
-        if let Some(day) = filter.to_day {
-            clauses.push("r.event_first_day <= ?".into());
-            params.push(Value::Integer(i64::from(day)));
-        }
-        let where_sql = if clauses.is_empty() {
-            String::new()
+        let (ids, total, total_is_lower_bound) =
+            if filter.name_key_groups.iter().any(|g| !g.is_empty()) {
+                self.find_by_name(filter, after, limit, count_limit, cache)?
+            } else {
+                self.find_by_filters(filter, after, limit, count_limit)?
+            };
+        let mut keys = self.record_keys(&ids)?;
+        let next = if keys.len() as u64 > limit {
+            keys.truncate(limit as usize);
+            keys.last().map(|(id, _)| *id)
         } else {
-            format!("WHERE {}", clauses.join(" AND "))
+            None
         };
-        let from = "FROM records r JOIN sources s ON s.id = r.source_id";
+        let next = match (next, filter.order()) {
+            (None, _) => None,
+            (Some(id), RecordOrder::Id) => Some(PageCursor::Id(id)),
+            (Some(id), RecordOrder::EventDate) => Some(PageCursor::Date {
+                days: self.event_days(id)?,
+                id,
+            }),
+        };
+        Ok(RecordPage {
+            keys,
+            total,
+            total_is_lower_bound,
+            next,
+        })
+    }
 
-        let count_sql = format!("SELECT count(*) FROM (SELECT 1 {from} {where_sql} LIMIT ?)");
+    /// Name search: up to `limit + 1` ids after the cursor, and the bounded count.
+    fn find_by_name(
+        &self,
+        filter: &RecordFilter,
+        after: Option<PageCursor>,
+        limit: u64,
+        count_limit: u64,
+        cache: &NameKeyCache,
+    ) -> Result<(Vec<RecordId>, u64, bool)> {
+        let Db::Sqlite(conn) = &self.db;
+        let generation: i64 = conn
+            .prepare_cached("SELECT coalesce(max(id), 0) FROM imports")?
+            .query_row([], |r| r.get(0))?;
+        let lists = filter
+            .name_key_groups
+            .iter()
+            .filter(|g| !g.is_empty())
+            .map(|g| cache.word(conn, generation, g))
+            .collect::<Result<Vec<_>>>()?;
+        let (clauses, params) = filter.sql_clauses();
+        let check_sql = (!clauses.is_empty()).then(|| {
+            format!(
+                "SELECT 1 FROM records r JOIN sources s ON s.id = r.source_id
+                 WHERE r.id = ? AND {}",
+                clauses.join(" AND ")
+            )
+        });
+        let passes = |id: i64| -> Result<bool> {
+            let Some(sql) = &check_sql else {
+                return Ok(true);
+            };
+            let mut stmt = conn.prepare_cached(sql)?;
+            let mut all = Vec::with_capacity(params.len() + 1);
+            all.push(Value::Integer(id));
+            all.extend(params.iter().cloned());
+            Ok(stmt.exists(rusqlite::params_from_iter(all.iter()))?)
+        };
+        let start = match after {
+            Some(PageCursor::Id(id)) => id.0,
+            _ => 0,
+        };
+        // The count runs from the first match (without a cursor the page is its beginning);
+        // each match is checked against the other filters, a bounded number of them.
+        let mut counted = 0u64;
+        let mut checked = 0usize;
+        let mut bounded = false;
+        let mut page = Vec::new();
+        intersect(&lists, 0, |id| {
+            if counted > count_limit || checked >= CHECK_WORK && check_sql.is_some() {
+                bounded = true;
+                return Ok(false);
+            }
+            checked += 1;
+            if passes(id)? {
+                counted += 1;
+                if start == 0 && (page.len() as u64) <= limit {
+                    page.push(RecordId(id));
+                }
+            }
+            Ok(true)
+        })?;
+        if start > 0 || (bounded && (page.len() as u64) <= limit) {
+            let resume = page.last().map_or(start, |r: &RecordId| r.0);
+            intersect(&lists, resume, |id| {
+                if passes(id)? {
+                    page.push(RecordId(id));
+                }
+                Ok((page.len() as u64) <= limit)
+            })?;
+        }
+        if counted > count_limit {
+            bounded = true;
+        }
+        Ok((page, counted.min(count_limit), bounded))
+    }
+
+    /// Filters without a name: up to `limit + 1` ids after the cursor, and the bounded count.
+    fn find_by_filters(
+        &self,
+        filter: &RecordFilter,
+        after: Option<PageCursor>,
+        limit: u64,
+        count_limit: u64,
+    ) -> Result<(Vec<RecordId>, u64, bool)> {
+        let Db::Sqlite(conn) = &self.db;
+        let (mut clauses, mut params) = filter.sql_clauses();
+        // An event window that ends on or after `from` starts at most the longest window
+        // before it: a lower bound on the first day lets the index skip everything earlier.
+        // The longest window is one index step with migration 0005's index, a scan without it.
+        let span_indexed: bool = conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index'
+                 AND name = 'records_event_span')",
+            )?
+            .query_row([], |r| r.get(0))?;
+        if let Some(from) = filter.from_day.filter(|_| span_indexed) {
+            let span: Option<i64> = conn
+                .prepare_cached("SELECT max(event_last_day - event_first_day) FROM records")?
+                .query_row([], |r| r.get(0))?;
+            clauses.push("r.event_first_day >= ?".into());
+            params.push(Value::Integer(i64::from(from) - span.unwrap_or(0)));
+        }
+        // The join only when a source filters: without it the date indexes cover the query.
+        let from = if filter.source.is_some() {
+            "FROM records r JOIN sources s ON s.id = r.source_id"
+        } else {
+            "FROM records r"
+        };
+        let where_sql = |extra: &[&str]| {
+            let all: Vec<&str> = clauses
+                .iter()
+                .map(String::as_str)
+                .chain(extra.iter().copied())
+                .collect();
+            if all.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE {}", all.join(" AND "))
+            }
+        };
+
+        let count_sql = format!(
+            "SELECT count(*) FROM (SELECT 1 {from} {} LIMIT ?)",
+            where_sql(&[])
+        );
         let mut count_params = params.clone();
         count_params.push(Value::Integer((count_limit + 1) as i64));
-        let counted: i64 = conn.query_row(
-            &count_sql,
-            rusqlite::params_from_iter(count_params.iter()),
-            |r| r.get(0),
-        )?;
+        let counted: i64 = conn
+            .prepare_cached(&count_sql)?
+            .query_row(rusqlite::params_from_iter(count_params.iter()), |r| {
+                r.get(0)
+            })?;
         let counted = counted as u64;
 
-        // With an event, the (event, event_first_day) index gives the order and the page stops
-        // early; ordering such a filter by id alone would sort every match first.
-        let order = if filter.event.is_some() {
-            "r.event_first_day, r.id"
-        } else {
-            "r.id"
+        let want = limit + 1;
+        let mut ids = Vec::new();
+        let run = |extra: &[&str], extra_params: Vec<Value>, order: &str, n: u64| {
+            let sql = format!(
+                "SELECT r.id {from} {} ORDER BY {order} LIMIT ?",
+                where_sql(extra)
+            );
+            let mut all = params.clone();
+            all.extend(extra_params);
+            all.push(Value::Integer(n as i64));
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(all.iter()), |r| {
+                Ok(RecordId(r.get(0)?))
+            })?;
+            Ok::<_, StoreError>(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         };
-        let page_sql = format!(
-            "SELECT r.id, s.name, r.record_id {from} {where_sql} ORDER BY {order} LIMIT ? OFFSET ?"
-        );
-        params.push(Value::Integer(limit as i64));
-        params.push(Value::Integer(offset as i64));
-        let mut stmt = conn.prepare(&page_sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-            Ok((
-                RecordId(r.get(0)?),
-                RecordKey {
-                    source: SourceName(r.get(1)?),
-                    record_id: r.get(2)?,
-                },
-            ))
-        })?;
-        Ok(RecordPage {
-            keys: rows.collect::<rusqlite::Result<Vec<_>>>()?,
-            total: counted.min(count_limit),
-            total_is_lower_bound: counted > count_limit,
+        match filter.order() {
+            RecordOrder::Id => {
+                let after = match after {
+                    Some(PageCursor::Id(id)) => id.0,
+                    _ => 0,
+                };
+                ids = run(&["r.id > ?"], vec![Value::Integer(after)], "r.id", want)?;
+            }
+            RecordOrder::EventDate => {
+                // Undated records first (only an event without dates lets them match), in id
+                // order; then the dated ones by (first day, last day, id), the index's order.
+                let dated_after = match after {
+                    Some(PageCursor::Date {
+                        days: Some((first, last)),
+                        id,
+                    }) => Some((first, last, id.0)),
+                    _ => None,
+                };
+                if dated_after.is_none() && filter.from_day.is_none() && filter.to_day.is_none() {
+                    let undated_after = match after {
+                        Some(PageCursor::Date { days: None, id }) => id.0,
+                        _ => 0,
+                    };
+                    ids = run(
+                        &[
+                            "r.event_first_day IS NULL",
+                            "r.event_last_day IS NULL",
+                            "r.id > ?",
+                        ],
+                        vec![Value::Integer(undated_after)],
+                        "r.id",
+                        want,
+                    )?;
+                }
+                let left = want - ids.len() as u64;
+                if left > 0 {
+                    let (first, last, id) = dated_after.unwrap_or((i32::MIN, i32::MIN, 0));
+                    ids.extend(run(
+                        &[
+                            "r.event_first_day IS NOT NULL",
+                            "(r.event_first_day, r.event_last_day, r.id) > (?, ?, ?)",
+                        ],
+                        vec![
+                            Value::Integer(i64::from(first)),
+                            Value::Integer(i64::from(last)),
+                            Value::Integer(id),
+                        ],
+                        "r.event_first_day, r.event_last_day, r.id",
+                        left,
+                    )?);
+                }
+            }
+        }
+        Ok((ids, counted.min(count_limit), counted > count_limit))
+    }
+
+    /// The source and record id of each of `ids`, in the order given.
+    fn record_keys(&self, ids: &[RecordId]) -> Result<Vec<(RecordId, RecordKey)>> {
+        let Db::Sqlite(conn) = &self.db;
+        let mut stmt = conn.prepare_cached(
+            "SELECT s.name, r.record_id FROM records r JOIN sources s ON s.id = r.source_id
+             WHERE r.id = ?1",
+        )?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let mut rows = stmt.query([id.0])?;
+            if let Some(r) = rows.next()? {
+                out.push((
+                    *id,
+                    RecordKey {
+                        source: SourceName(r.get(0)?),
+                        record_id: r.get(1)?,
+                    },
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A record's event window, as days since 1970-01-01.
+    fn event_days(&self, id: RecordId) -> Result<Option<(i32, i32)>> {
+        let Db::Sqlite(conn) = &self.db;
+        let days: Option<(Option<i32>, Option<i32>)> = conn
+            .prepare_cached("SELECT event_first_day, event_last_day FROM records WHERE id = ?1")?
+            .query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(match days {
+            Some((Some(first), Some(last))) => Some((first, last)),
+            _ => None,
         })
+    }
+
+    /// Settings for a connection of the web desk's pool: a smaller page cache each (the
+    /// operating system's file cache is shared by all of them, the connections' own are not)
+    /// and room for the desk's prepared statements.
+    pub fn tune_for_serving(&self) -> Result<()> {
+        let Db::Sqlite(conn) = &self.db;
+        conn.pragma_update(None, "cache_size", -8_192)?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(())
     }
 
     /// The stored records with these ids, in the order given (ids not stored are left out).
@@ -472,7 +990,11 @@ mod tests {
             ("hotline", "2", "summoned", "Osh 100%", &["bkblt", "trv"]),
             ("lawyers", "3", "exit_refused", "upper lars", &["asnv"]),
         ]);
-        let find = |f: RecordFilter| store.find_records(&f, 0, 50, 1000).unwrap();
+        let find = |f: RecordFilter| {
+            store
+                .find_records(&f, None, 50, 1000, &NameKeyCache::new(1000))
+                .unwrap()
+        };
         let all = find(RecordFilter::default());
         assert_eq!((ids(&all), all.total), (vec!["1", "2", "3"], 3));
         let f = RecordFilter {
@@ -503,11 +1025,233 @@ mod tests {
         };
         assert_eq!(ids(&find(f)), ["2"]);
         let page = store
-            .find_records(&RecordFilter::default(), 1, 1, 1)
+            .find_records(
+                &RecordFilter::default(),
+                None,
+                1,
+                1,
+                &NameKeyCache::new(1000),
+            )
             .unwrap();
         assert_eq!(
             (ids(&page), page.total, page.total_is_lower_bound),
-            (vec!["2"], 1, true)
+            (vec!["1"], 1, true)
         );
+        let page = store
+            .find_records(
+                &RecordFilter::default(),
+                page.next,
+                1,
+                1,
+                &NameKeyCache::new(1000),
+            )
+            .unwrap();
+        assert_eq!(ids(&page), ["2"]);
+    }
+
+    /// Every page of a query, following the cursors.
+    fn all_pages(store: &Store, f: &RecordFilter, limit: u64) -> Vec<Vec<String>> {
+        let mut pages = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store
+                .find_records(f, after, limit, 1000, &NameKeyCache::new(1000))
+                .unwrap();
+            pages.push(ids(&page).iter().map(|s| (*s).to_owned()).collect());
+            match page.next {
+                Some(n) => after = Some(n),
+                None => return pages,
+            }
+        }
+    }
+
+    #[test]
+    fn name_search_pages_through_every_match_once() {
+        // 200 records; "a" on every 3rd, "b" on every 5th (through either of two keys).
+        let rows: Vec<(String, Vec<&str>)> = (1..=200)
+            .map(|i| {
+                let mut keys = Vec::new();
+                if i % 3 == 0 {
+                    keys.push("a");
+                }
+                if i % 5 == 0 {
+                    keys.push(if i % 2 == 0 { "b1" } else { "b2" });
+                }
+                (i.to_string(), keys)
+            })
+            .collect();
+        let records: Vec<(&str, &str, &str, &str, &[&str])> = rows
+            .iter()
+            .map(|(id, k)| ("hotline", id.as_str(), "summoned", "Osh", k.as_slice()))
+            .collect();
+        let store = store_with(&records);
+        let f = RecordFilter {
+            name_key_groups: vec![vec!["a".into()], vec!["b1".into(), "b2".into()]],
+            ..Default::default()
+        };
+        let expected: Vec<String> = (1..=200)
+            .filter(|i| i % 15 == 0)
+            .map(|i| i.to_string())
+            .collect();
+        let pages = all_pages(&store, &f, 4);
+        assert_eq!(pages.concat(), expected);
+        assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [4, 4, 4, 1]);
+        let first = store
+            .find_records(&f, None, 4, 10, &NameKeyCache::new(1000))
+            .unwrap();
+        assert_eq!((first.total, first.total_is_lower_bound), (10, true));
+        let exact = store
+            .find_records(&f, None, 4, 1000, &NameKeyCache::new(1000))
+            .unwrap();
+        assert_eq!((exact.total, exact.total_is_lower_bound), (13, false));
+        // The other filters apply to the name's matches.
+        let f = RecordFilter {
+            source: Some("nobody".into()),
+            ..f
+        };
+        assert_eq!(
+            store
+                .find_records(&f, None, 4, 1000, &NameKeyCache::new(1000))
+                .unwrap()
+                .total,
+            0
+        );
+    }
+
+    #[test]
+    fn event_filters_order_by_date_with_undated_first_and_windows_overlap() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut batch = store.begin_import("t.csv", ImportMode::Strict).unwrap();
+        let vocab = recount_types::EventVocabulary::default();
+        let dates = [
+            ("1", Some("2022-10-05")),
+            ("2", None),
+            ("3", Some("2022-09")),
+            // A long window that starts well before October and ends in it.
+            ("4", Some("2022-01-01/2022-10-02")),
+            ("5", Some("2022-10-05")),
+            ("6", Some("2022-11-01")),
+            ("7", None),
+            ("8", Some("2022-10")),
+        ];
+        for (i, (id, date)) in dates.iter().enumerate() {
+            let mut r = Record::new("hotline", *id);
+            r.name = Some("x".into());
+            r.event = vocab.term("exit_refused").ok();
+            r.event_date = date.map(|d| d.parse().unwrap());
+            batch.put(&r, i as u64 + 2, &[]).unwrap();
+        }
+        batch.commit().unwrap();
+        let f = RecordFilter {
+            event: Some("exit_refused".into()),
+            ..Default::default()
+        };
+        assert_eq!(f.order(), RecordOrder::EventDate);
+        assert_eq!(
+            all_pages(&store, &f, 3).concat(),
+            ["2", "7", "4", "3", "8", "1", "5", "6"]
+        );
+        let october = |from: &str, to: &str| RecordFilter {
+            event: Some("exit_refused".into()),
+            from_day: Some(
+                from.parse::<recount_types::EventDate>()
+                    .unwrap()
+                    .first_day(),
+            ),
+            to_day: Some(to.parse::<recount_types::EventDate>().unwrap().last_day()),
+            ..Default::default()
+        };
+        let f = october("2022-10", "2022-10");
+        assert_eq!(all_pages(&store, &f, 2).concat(), ["4", "8", "1", "5"]);
+        let page = store
+            .find_records(&f, None, 2, 1000, &NameKeyCache::new(1000))
+            .unwrap();
+        assert_eq!((page.total, page.total_is_lower_bound), (4, false));
+        // Without the event the date index serves the same window.
+        let f = RecordFilter {
+            event: None,
+            ..october("2022-10-03", "2022-10-05")
+        };
+        assert_eq!(all_pages(&store, &f, 10).concat(), ["8", "1", "5"]);
+    }
+
+    #[test]
+    fn the_name_cache_serves_repeated_searches_and_forgets_them_after_an_import() {
+        let mut store = store_with(&[
+            ("hotline", "1", "summoned", "Osh", &["a", "b"]),
+            ("hotline", "2", "summoned", "Osh", &["a"]),
+        ]);
+        let cache = NameKeyCache::new(1000);
+        let f = RecordFilter {
+            name_key_groups: vec![vec!["a".into()], vec!["b".into()]],
+            ..Default::default()
+        };
+        let found = |store: &Store| {
+            let page = store.find_records(&f, None, 50, 1000, &cache).unwrap();
+            ids(&page)
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found(&store), ["1"]);
+        assert_eq!(cache.held(), 3);
+        assert_eq!(found(&store), ["1"]);
+        let mut batch = store.begin_import("more.csv", ImportMode::Strict).unwrap();
+        let mut r = Record::new("hotline", "3");
+        r.name = Some("name 3".into());
+        batch.put(&r, 2, &["a".into(), "b".into()]).unwrap();
+        batch.commit().unwrap();
+        assert_eq!(found(&store), ["1", "3"]);
+        // Lists beyond the capacity are dropped, least recently used first: a (3 ids), b (2),
+        // a again, then the word a-or-b (3 ids) pushes out b, not a.
+        let small = NameKeyCache::new(6);
+        for keys in [&["a"][..], &["b"], &["a"], &["a", "b"]] {
+            let f = RecordFilter {
+                name_key_groups: vec![keys.iter().map(|k| (*k).to_owned()).collect()],
+                ..Default::default()
+            };
+            store.find_records(&f, None, 50, 1000, &small).unwrap();
+        }
+        assert_eq!(small.held(), 6);
+    }
+
+    #[test]
+    fn intersection_gallops_over_long_gaps() {
+        let a: std::sync::Arc<[i64]> = (1..=100_000).map(|i| i * 3).collect::<Vec<_>>().into();
+        let b: std::sync::Arc<[i64]> = vec![6, 7, 299_997, 300_001].into();
+        let mut out = Vec::new();
+        intersect(&[a.clone(), b.clone()], 0, |id| {
+            out.push(id);
+            Ok(true)
+        })
+        .unwrap();
+        assert_eq!(out, [6, 299_997]);
+        out.clear();
+        intersect(&[a, b], 6, |id| {
+            out.push(id);
+            Ok(true)
+        })
+        .unwrap();
+        assert_eq!(out, [299_997]);
+    }
+
+    #[test]
+    fn cursors_read_back_what_they_write() {
+        for c in [
+            PageCursor::Id(RecordId(7)),
+            PageCursor::Date {
+                days: Some((-3, 19_000)),
+                id: RecordId(12),
+            },
+            PageCursor::Date {
+                days: None,
+                id: RecordId(1),
+            },
+        ] {
+            assert_eq!(c.to_string().parse::<PageCursor>(), Ok(c));
+        }
+        for bad in ["", "x1", "i", "d1.2", "d1.2.3.4", "d-.5.1", "i1e3"] {
+            assert!(bad.parse::<PageCursor>().is_err(), "{bad}");
+        }
     }
 }

@@ -138,18 +138,21 @@ pub struct RecordsResponse {
     /// Whether `total` is only a lower bound (the count stops at 1,000).
     pub total_is_lower_bound: bool,
     pub page: u64,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<String>,
     pub records: Vec<ApiRecord>,
 }
 
 /// Records by filter and by a name in any script, 50 a page.
 #[utoipa::path(get, path = "/api/records", params(RecordQuery), responses((status = 200, body = RecordsResponse), (status = 403, body = ApiError)))]
 pub async fn records(State(app): State<App>, Query(query): Query<RecordQuery>) -> Response {
-    match search(&app, &query).await {
-        Ok((page, records)) => Json(RecordsResponse {
-            total: page.total,
-            total_is_lower_bound: page.total_is_lower_bound,
-            page: query.page.unwrap_or(1).max(1),
-            records: records.into_iter().map(ApiRecord::from).collect(),
+    match search(&app, &query, |_| Ok(())).await {
+        Ok((found, ())) => Json(RecordsResponse {
+            total: found.page.total,
+            total_is_lower_bound: found.page.total_is_lower_bound,
+            page: query.page(),
+            next: found.page.next.map(|c| c.to_string()),
+            records: found.records.into_iter().map(ApiRecord::from).collect(),
         })
         .into_response(),
         Err(e) => store_error(e),

@@ -1,7 +1,8 @@
 //! The project database as the async server sees it: a pool of at most [`CONNECTIONS`] open
 //! [`Store`]s, each call run on tokio's blocking threads so a slow query never stalls the server.
 //! A call waits for a free connection rather than opening more: opening one runs the schema
-//! check, and each holds its own page cache.
+//! check, and each holds its own page cache (8 MiB: the operating system's file cache is the
+//! shared one).
 
 use recount_store::{Store, StoreError};
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ impl Db {
     /// Opens the database at `path` (which must exist), applying any migration it lacks.
     pub fn open(path: &Path) -> Result<Db, StoreError> {
         let first = Store::open(path)?;
+        first.tune_for_serving()?;
         Ok(Db {
             inner: Arc::new(Inner {
                 path: path.to_owned(),
@@ -54,7 +56,11 @@ impl Db {
             let pooled = inner.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
             let mut store = match pooled {
                 Some(s) => s,
-                None => Store::open(&inner.path)?,
+                None => {
+                    let s = Store::open(&inner.path)?;
+                    s.tune_for_serving()?;
+                    s
+                }
             };
             let out = f(&mut store);
             inner

@@ -38,6 +38,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use db::Db;
+pub use pages::records::name_key_groups;
 pub use password::{add_user, hash_password, verify_password};
 
 /// Why the desk could not start or stopped.
@@ -88,7 +89,12 @@ pub struct App {
     pub settings: Arc<Settings>,
     pub limiter: Arc<auth::LoginLimiter>,
     pub(crate) pending: Arc<pages::import::Pending>,
+    /// Searched words' record ids, shared by every connection (see [`NameKeyCache`]).
+    pub names: Arc<recount_store::desk::NameKeyCache>,
 }
+
+/// How many record ids the name-search cache holds at most (8 bytes each: 32 MiB).
+pub const NAME_CACHE_IDS: usize = 4 << 20;
 
 impl App {
     pub fn new(db: Db, settings: Settings) -> App {
@@ -97,6 +103,7 @@ impl App {
             settings: Arc::new(settings),
             limiter: Arc::new(auth::LoginLimiter::default()),
             pending: Arc::new(pages::import::Pending::default()),
+            names: Arc::new(recount_store::desk::NameKeyCache::new(NAME_CACHE_IDS)),
         }
     }
 }
@@ -123,6 +130,7 @@ pub fn router(app: App) -> Router {
             "/review",
             get(pages::review::page).post(pages::review::decide),
         )
+        .route("/review/link", post(pages::review::link))
         .route("/estimates/run", post(pages::estimates::run))
         .route("/exports", get(pages::exports::page))
         .route("/exports/{kind}", get(pages::exports::download))

@@ -8,7 +8,7 @@ use crate::i18n::{Lang, t, tf};
 use axum::extract::{Query, State};
 use maud::{Markup, html};
 use recount_store::StoredRecord;
-use recount_store::desk::{RecordFilter, RecordPage};
+use recount_store::desk::{PageCursor, RecordFilter, RecordPage};
 use recount_types::{EventDate, Record};
 use serde::Deserialize;
 
@@ -34,7 +34,10 @@ pub struct RecordQuery {
     /// The latest date.
     #[serde(default)]
     pub to: String,
-    /// The page, from 1.
+    /// Where the page starts: the `next` cursor of the page before (absent: the first page).
+    #[serde(default)]
+    pub after: String,
+    /// The page's number, from 1, as shown; `after` says where it starts.
     pub page: Option<u64>,
 }
 
@@ -90,11 +93,21 @@ impl RecordQuery {
         (filter, bad)
     }
 
-    fn page(&self) -> u64 {
-        self.page.unwrap_or(1).max(1)
+    /// The page's number, 1 for the first page (which has no cursor).
+    pub fn page(&self) -> u64 {
+        if self.cursor().is_none() {
+            1
+        } else {
+            self.page.unwrap_or(2).max(2)
+        }
     }
 
-    fn with_page(&self, page: u64) -> String {
+    /// The cursor the page starts after; one that does not parse starts from the beginning.
+    pub fn cursor(&self) -> Option<PageCursor> {
+        some(&self.after).and_then(|a| a.parse().ok())
+    }
+
+    fn with_page(&self, page: u64, after: Option<PageCursor>) -> String {
         let pairs = [
             ("q", &self.q),
             ("event", &self.event),
@@ -109,24 +122,36 @@ impl RecordQuery {
                 out.append_pair(k, v);
             }
         }
-        out.append_pair("page", &page.to_string());
+        if let Some(after) = after {
+            out.append_pair("after", &after.to_string());
+            out.append_pair("page", &page.to_string());
+        }
         format!("/records?{}", out.finish())
     }
 }
 
-/// Runs a query: the page's records, read in full, and the count.
-pub async fn search(
+/// A page of records found, read in full.
+pub struct Found {
+    pub page: RecordPage,
+    pub records: Vec<StoredRecord>,
+}
+
+/// Runs a query: the page's records, read in full, and the count; then `more` with the same
+/// connection (the page's other data, in one trip to the database).
+pub async fn search<T: Send + 'static>(
     app: &App,
     query: &RecordQuery,
-) -> Result<(RecordPage, Vec<StoredRecord>), recount_store::StoreError> {
+    more: impl FnOnce(&recount_store::Store) -> Result<T, recount_store::StoreError> + Send + 'static,
+) -> Result<(Found, T), recount_store::StoreError> {
     let (filter, _) = query.filter();
-    let offset = (query.page() - 1) * PAGE_SIZE;
+    let after = query.cursor();
+    let names = app.names.clone();
     app.db
         .call(move |s| {
-            let page = s.find_records(&filter, offset, PAGE_SIZE, COUNT_LIMIT)?;
+            let page = s.find_records(&filter, after, PAGE_SIZE, COUNT_LIMIT, &names)?;
             let ids: Vec<_> = page.keys.iter().map(|(id, _)| *id).collect();
             let records = s.records_by_ids(&ids)?;
-            Ok((page, records))
+            Ok((Found { page, records }, more(s)?))
         })
         .await
 }
@@ -138,11 +163,13 @@ pub async fn page(
 ) -> PageResult {
     let lang = ctx.lang;
     let (_, bad_dates) = query.filter();
-    let (found, records) = search(&app, &query).await?;
-    let (sources, vocab) = app
-        .db
-        .call(|s| Ok((s.sources()?, s.event_vocabulary()?)))
-        .await?;
+    let (
+        Found {
+            page: found,
+            records,
+        },
+        (sources, vocab),
+    ) = search(&app, &query, |s| Ok((s.sources()?, s.event_vocabulary()?))).await?;
     let events: Vec<String> = vocab.terms().map(str::to_owned).collect();
     let page = query.page();
     let total = if found.total_is_lower_bound {
@@ -177,9 +204,12 @@ pub async fn page(
             p { (t(lang, "records.none")) }
         } @else {
             (record_table(lang, &records))
-            nav {
-                @if page > 1 { a href=(query.with_page(page - 1)) rel="prev" { (t(lang, "records.prev")) } " " }
-                @if page * PAGE_SIZE < found.total { a href=(query.with_page(page + 1)) rel="next" { (t(lang, "records.next")) } }
+            nav.pages {
+                @if page > 1 {
+                    a href=(query.with_page(1, None)) rel="first" { (t(lang, "records.first")) } " "
+                    span { (tf(lang, "records.page", &[("n", &page.to_string())])) } " "
+                }
+                @if let Some(next) = found.next { a href=(query.with_page(page + 1, Some(next))) rel="next" { (t(lang, "records.next")) } }
             }
         }
     };

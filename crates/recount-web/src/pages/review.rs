@@ -23,7 +23,13 @@ pub async fn next_pair(
 ) -> Result<(Option<(PairView, Vec<StoredRecord>)>, u64), recount_store::StoreError> {
     app.db
         .call(|s| {
-            let (pairs, total) = s.undecided_pairs(REVIEW_RANGE.0, REVIEW_RANGE.1, 1)?;
+            // After a linkage run its queue (the pairs whose decision changes the most persons
+            // first); before any, every undecided pair of uncertain score.
+            let (pairs, total) = if s.linkage_runs()? > 0 {
+                s.review_queue(1)?
+            } else {
+                s.undecided_pairs(REVIEW_RANGE.0, REVIEW_RANGE.1, 1)?
+            };
             let Some(pair) = pairs.into_iter().next() else {
                 return Ok((None, total));
             };
@@ -36,6 +42,8 @@ pub async fn next_pair(
 #[derive(Debug, Deserialize)]
 pub struct Saved {
     saved: Option<String>,
+    /// Set after "Link records": how many persons the run made.
+    linked: Option<u64>,
 }
 
 pub async fn page(State(app): State<App>, ctx: Ctx, Query(q): Query<Saved>) -> PageResult {
@@ -49,6 +57,12 @@ pub async fn page(State(app): State<App>, ctx: Ctx, Query(q): Query<Saved>) -> P
         h1 { (t(lang, "review.title")) }
         p.intro { (t(lang, "review.intro")) }
         @if let Some(d) = saved { p.notice.good role="status" { (tf(lang, "review.saved", &[("decision", &d)])) } }
+        @if let Some(n) = q.linked { p.notice.good #linked role="status" { (tf(lang, "review.linked", &[("n", &n.to_string())])) } }
+        form.link method="post" action="/review/link" {
+            input type="hidden" name="csrf_token" value=(ctx.csrf());
+            button.secondary type="submit" { (t(lang, "review.link")) }
+            " " span.hint { (t(lang, "review.link_hint")) }
+        }
         @match &next {
             None => p #review-empty { (t(lang, "review.none")) },
             Some((pair, records)) => {
@@ -118,4 +132,42 @@ pub async fn decide(
     )
     .await?;
     Ok(Redirect::to(&format!("/review?saved={}", form.decision.as_str())).into_response())
+}
+
+/// "Link records": runs the pipeline's link step over every record (pairs, persons, the review
+/// queue, honouring every decision so far), writes the audit line, and shows the queue.
+pub async fn link(State(app): State<App>, ctx: Ctx) -> PageResult {
+    let user = ctx.user()?.id;
+    let outcome = app
+        .db
+        .call(move |s| {
+            let request = recount_pipeline::link::LinkRequest::default();
+            match recount_pipeline::link::run(s, &request, &mut ()) {
+                Ok(o) => {
+                    s.append_audit(
+                        Some(user),
+                        "link",
+                        &format!(
+                            "{} records, {} persons, {} pairs to review",
+                            o.records, o.persons, o.review_queue
+                        ),
+                    )?;
+                    Ok(Ok(o.persons))
+                }
+                Err(recount_pipeline::PipelineError::Store(e)) => Err(e),
+                Err(e) => Ok(Err(e.to_string())),
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(persons) => Ok(Redirect::to(&format!("/review?linked={persons}")).into_response()),
+        Err(message) => {
+            let lang = ctx.lang;
+            let body = html! {
+                h1 { (t(lang, "review.title")) }
+                p.notice.bad role="alert" { (message) }
+            };
+            Ok(render(layout(&ctx, &t(lang, "review.title"), body)))
+        }
+    }
 }
