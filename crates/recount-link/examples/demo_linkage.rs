@@ -212,7 +212,7 @@ fn main() {
         println!("--- never proposed");
         for p in examples_np
             .iter()
-            .step_by((examples_np.len() / examples).max(1))
+            .step_by((examples_np.len() / examples.max(1)).max(1))
             .take(examples)
         {
             if seen.insert(*p) {
@@ -222,7 +222,7 @@ fn main() {
         println!("--- proposed, apart");
         for (p, k) in examples_below
             .iter()
-            .step_by((examples_below.len() / examples).max(1))
+            .step_by((examples_below.len() / examples.max(1)).max(1))
             .take(examples)
         {
             println!(
@@ -235,7 +235,7 @@ fn main() {
         println!("--- false links");
         for p in false_examples
             .iter()
-            .step_by((false_examples.len() / examples).max(1))
+            .step_by((false_examples.len() / examples.max(1)).max(1))
             .take(examples)
         {
             println!("{}\n{}", show(*p), explain_line(*p));

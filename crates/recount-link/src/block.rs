@@ -74,7 +74,7 @@ impl BlockingRule {
             BlockingRule::ResidenceNameToken => "the same residence and one name part's key",
             BlockingRule::ResidenceWords => "two uncommon words of the residence in common",
             BlockingRule::PartialNameEvent => {
-                "a partial name (given name or surname alone) and a record sharing one name part's key, with events within about a month"
+                "a partial name (given name or surname alone) and a record sharing one name part's key and the event, within about a month"
             }
             BlockingRule::Document => "the same document number",
         }
