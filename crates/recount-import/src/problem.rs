@@ -78,6 +78,40 @@ impl Problems {
     pub fn is_empty(&self) -> bool {
         self.total == 0
     }
+    /// Both collections as one, in row order (problems of the file as a whole first), as if
+    /// every problem had been pushed in that order: the first `limit` of them are shown, all
+    /// are counted. Each collection must be in row order already.
+    pub fn merge(self, other: Problems) -> Problems {
+        let limit = self.limit.max(other.limit);
+        let mut shown = Vec::with_capacity((self.shown.len() + other.shown.len()).min(limit));
+        let (mut a, mut b) = (
+            self.shown.into_iter().peekable(),
+            other.shown.into_iter().peekable(),
+        );
+        while shown.len() < limit {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => {
+                    if y.row < x.row {
+                        b.next()
+                    } else {
+                        a.next()
+                    }
+                }
+                (Some(_), None) => a.next(),
+                (None, _) => b.next(),
+            };
+            match next {
+                Some(p) => shown.push(p),
+                None => break,
+            }
+        }
+        Problems {
+            shown,
+            total: self.total + other.total,
+            limit,
+        }
+    }
+
     /// The first problems, up to the limit.
     pub fn shown(&self) -> &[Problem] {
         &self.shown

@@ -231,6 +231,37 @@ fn every_problem_is_reported_not_just_the_first() {
 }
 
 #[test]
+fn merged_problems_keep_row_order_and_the_cap() {
+    let at = |row: Option<u64>, what: &str| Problem {
+        file: "a.csv".into(),
+        row,
+        column: None,
+        value: None,
+        problem: what.into(),
+        expected: String::new(),
+    };
+    let mut reader = Problems::new(3);
+    for row in [2, 5, 9, 11] {
+        reader.push(at(Some(row), "read"));
+    }
+    let mut writer = Problems::new(3);
+    writer.push(at(None, "file"));
+    writer.push(at(Some(3), "write"));
+    writer.push(at(Some(5), "write"));
+    let merged = reader.merge(writer);
+    let shown: Vec<_> = merged
+        .shown()
+        .iter()
+        .map(|p| (p.row, p.problem.as_str()))
+        .collect();
+    assert_eq!(
+        shown,
+        [(None, "file"), (Some(2), "read"), (Some(3), "write")]
+    );
+    assert_eq!(merged.total(), 7);
+}
+
+#[test]
 fn problems_are_capped_but_counted() {
     let mut csv = String::from("source,record_id,name,age\n");
     for i in 0..250 {

@@ -1,13 +1,20 @@
 //! The import step: a file → validated records → the project database, all or nothing.
+//!
+//! Two threads share the work: this one reads, validates and prepares records (name keys,
+//! content hash), a writer thread stores them in one transaction. Batches of records pass
+//! between them through a bounded channel, so memory stays bounded however large the file.
 
 use crate::PipelineError;
 use recount_import::{
     ImportError, Mapping, Options, Problem, Problems, RecordReader, TextEncoding,
 };
 use recount_names::PreparedName;
-use recount_store::{ImportMode, ImportSummary, PutOutcome, Store};
+use recount_store::{
+    ImportMode, ImportSummary, PreparedRecord, PutOutcome, SourceDeclaration, SourceOutcome, Store,
+};
 use recount_types::{Record, SourceName};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 /// What to import and how.
 #[derive(Debug, Clone)]
@@ -16,6 +23,10 @@ pub struct ImportRequest {
     /// The source to file records under; when the file also has a `source` column, every row
     /// must name this source. `None`: the file's `source` column decides, row by row.
     pub source: Option<String>,
+    /// Properties to give `source` (its dependency group, whether it contains duplicates), in
+    /// the import's transaction. Needs `source`. Moving an existing source to another group
+    /// is a problem unless `mode` is [`ImportMode::Update`].
+    pub declare: SourceDeclaration,
     pub mapping: Option<PathBuf>,
     /// `None`: detected (UTF-8, or windows-1251 when unambiguous).
     pub encoding: Option<TextEncoding>,
@@ -30,6 +41,7 @@ impl ImportRequest {
         ImportRequest {
             file: file.into(),
             source: None,
+            declare: SourceDeclaration::default(),
             mapping: None,
             encoding: None,
             mode: ImportMode::Strict,
@@ -57,7 +69,10 @@ impl ImportProgress for () {
     fn advance(&mut self, _: u64, _: u64) {}
 }
 
-/// The blocking keys of a record's name, as the name engine computes them.
+/// The name keys stored with a record for the web desk's name search: the name engine's
+/// blocking keys except its Daitch–Mokotoff codes (`dm:`). The desk leaves those out of a
+/// search (they would flood it with sound-alikes) and linkage computes its own keys, so storing
+/// them only cost time: about a third of the rows an import writes.
 pub fn name_keys(record: &Record) -> Vec<String> {
     let name = match record.name.as_deref().filter(|n| !n.trim().is_empty()) {
         Some(n) => PreparedName::parse(n),
@@ -67,7 +82,9 @@ pub fn name_keys(record: &Record) -> Vec<String> {
             record.patronymic.as_deref(),
         ),
     };
-    name.blocking_keys()
+    let mut keys = name.blocking_keys();
+    keys.retain(|k| !k.starts_with("dm:"));
+    keys
 }
 
 fn mapping_problem(path: &Path, message: String) -> Problems {
@@ -81,6 +98,41 @@ fn mapping_problem(path: &Path, message: String) -> Problems {
         expected: "a mapping file as docs/importing.md describes".into(),
     });
     ps
+}
+
+fn request_problem(file: &Path, problem: &str, expected: &str) -> ImportOutcome {
+    let mut ps = Problems::new(1);
+    ps.push(Problem {
+        file: file.display().to_string(),
+        row: None,
+        column: None,
+        value: None,
+        problem: problem.into(),
+        expected: expected.into(),
+    });
+    ImportOutcome::Rejected(ps)
+}
+
+/// Records per message to the writer thread.
+const BATCH: usize = 1024;
+/// Messages the channel holds before the reader waits for the writer.
+const BATCHES_IN_FLIGHT: usize = 8;
+
+/// What the reader tells the writer.
+enum ToWriter {
+    Records(Vec<PreparedRecord>),
+    /// The file is read; commit when `valid` and the writer found no conflict either.
+    Finish {
+        valid: bool,
+    },
+}
+
+/// How the writer thread ended.
+enum Written {
+    Committed(ImportSummary),
+    /// Rolled back, with the conflicts the writer found (duplicates, changed records, a
+    /// source moved to another group), in row order.
+    RolledBack(Problems),
 }
 
 /// Imports a file in one transaction: every row is validated and stored; if any row has a
@@ -109,16 +161,28 @@ pub fn run(
     if let Some(source) = &request.source
         && source.trim().is_empty()
     {
-        let mut ps = Problems::new(1);
-        ps.push(Problem {
-            file: request.file.display().to_string(),
-            row: None,
-            column: None,
-            value: None,
-            problem: "--source is empty".into(),
-            expected: "a source name such as hotline".into(),
-        });
-        return Ok(ImportOutcome::Rejected(ps));
+        return Ok(request_problem(
+            &request.file,
+            "--source is empty",
+            "a source name such as hotline",
+        ));
+    }
+    let declared = request.declare != SourceDeclaration::default();
+    if declared && request.source.is_none() {
+        return Ok(request_problem(
+            &request.file,
+            "a dependency group or the duplicates flag is given without --source",
+            "--source NAME, naming the source these properties belong to",
+        ));
+    }
+    if let Some(group) = &request.declare.dependency_group
+        && group.trim().is_empty()
+    {
+        return Ok(request_problem(
+            &request.file,
+            "the dependency group is empty",
+            "a group name shared by sources of one origin, such as wire-story",
+        ));
     }
     let options = Options {
         source: request.source.clone().map(SourceName),
@@ -131,53 +195,154 @@ pub fn run(
         Err(e) => return layout_or_environment(e, request.max_problems),
     };
     let file = reader.file().to_owned();
+    let declaration = request
+        .source
+        .as_ref()
+        .filter(|_| declared)
+        .map(|s| (SourceName(s.clone()), request.declare.clone()));
+    let limit = request.max_problems;
+    let mode = request.mode;
+    std::thread::scope(|scope| {
+        let (to_writer, from_reader) = mpsc::sync_channel(BATCHES_IN_FLIGHT);
+        let writer_file = file.clone();
+        let writer =
+            scope.spawn(move || write(store, &writer_file, mode, declaration, from_reader, limit));
+        let read = read(reader, &to_writer, progress, limit);
+        drop(to_writer);
+        let written = match writer.join() {
+            Ok(w) => w?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let read_problems = match read {
+            Ok(ps) => ps,
+            // The writer saw no `Finish` and rolled back.
+            Err(e) => return layout_or_environment(e, limit),
+        };
+        Ok(match written {
+            Written::Committed(summary) if read_problems.is_empty() => {
+                ImportOutcome::Imported(summary)
+            }
+            Written::Committed(_) => unreachable!("the writer commits only a valid file"),
+            Written::RolledBack(conflicts) => {
+                ImportOutcome::Rejected(read_problems.merge(conflicts))
+            }
+        })
+    })
+}
+
+/// The reader's side: rows → prepared records, sent to the writer in batches; the problems of
+/// invalid rows are kept. Stops early when the writer has stopped (it failed; its error wins).
+fn read(
+    reader: RecordReader,
+    to_writer: &mpsc::SyncSender<ToWriter>,
+    progress: &mut dyn ImportProgress,
+    limit: usize,
+) -> Result<Problems, ImportError> {
     let total = reader.total_bytes();
     let bytes = reader.progress();
-    let mut problems = Problems::new(request.max_problems);
-    let mut batch = store.begin_import(&file, request.mode)?;
+    let mut problems = Problems::new(limit);
+    let mut batch = Vec::with_capacity(BATCH);
     for (n, row) in reader.enumerate() {
-        let row = match row {
-            Ok(r) => r,
-            Err(e) => return layout_or_environment(e, request.max_problems),
-        };
+        let row = row?;
         if n % 4096 == 0 {
             progress.advance(bytes.bytes_read(), total);
         }
-        let record = match row.result {
-            Ok(r) => r,
-            Err(ps) => {
-                ps.into_iter().for_each(|p| problems.push(p));
-                continue;
+        match row.result {
+            Ok(record) => {
+                let keys = name_keys(&record);
+                batch.push(PreparedRecord::new(record, row.row, keys));
             }
-        };
-        let keys = name_keys(&record);
-        match batch.put(&record, row.row, &keys)? {
-            PutOutcome::DuplicateInImport { first_row } => {
-                problems.push(Problem::duplicate(&file, row.row, &record.record_id, first_row));
+            Err(ps) => ps.into_iter().for_each(|p| problems.push(p)),
+        }
+        if batch.len() == BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            if to_writer.send(ToWriter::Records(full)).is_err() {
+                return Ok(problems);
             }
-            PutOutcome::Changed { previous } => problems.push(Problem {
-                file: file.clone(),
-                row: Some(row.row),
-                column: Some("record_id".into()),
-                value: Some(record.record_id.clone()),
-                problem: format!(
-                    "source {:?} already has this record_id with different content (imported from {}, row {})",
-                    record.source.as_str(),
-                    previous.file_name,
-                    previous.row
-                ),
-                expected: "the same content as before, or --update to replace it".into(),
-            }),
-            _ => {}
         }
     }
     progress.advance(total, total);
-    if !problems.is_empty() {
-        // Dropping the batch rolls the whole import back.
-        drop(batch);
-        return Ok(ImportOutcome::Rejected(problems));
+    if !batch.is_empty() {
+        let _ = to_writer.send(ToWriter::Records(batch));
     }
-    Ok(ImportOutcome::Imported(batch.commit()?))
+    let _ = to_writer.send(ToWriter::Finish {
+        valid: problems.is_empty(),
+    });
+    Ok(problems)
+}
+
+/// The writer's side: one transaction, committed only when the reader says the whole file was
+/// valid and no record conflicted.
+fn write(
+    store: &mut Store,
+    file: &str,
+    mode: ImportMode,
+    declaration: Option<(SourceName, SourceDeclaration)>,
+    from_reader: mpsc::Receiver<ToWriter>,
+    limit: usize,
+) -> Result<Written, PipelineError> {
+    let mut batch = store.begin_import(file, mode)?;
+    let mut problems = Problems::new(limit);
+    if let Some((name, declared)) = &declaration
+        && let SourceOutcome::GroupConflict { stored } = batch.declare_source(name, declared)?
+    {
+        let requested = declared.dependency_group.as_deref().unwrap_or_default();
+        problems.push(Problem {
+            file: file.to_owned(),
+            row: None,
+            column: None,
+            value: Some(requested.to_owned()),
+            problem: match stored {
+                Some(g) => format!(
+                    "source {:?} is in dependency group {g:?}, not {requested:?}",
+                    name.as_str()
+                ),
+                None => format!(
+                    "source {:?} is its own dependency group, not in {requested:?}",
+                    name.as_str()
+                ),
+            },
+            expected: "the source's current group, or --update to move it to the new one".into(),
+        });
+    }
+    let mut valid = false;
+    for message in from_reader {
+        let records = match message {
+            ToWriter::Records(r) => r,
+            ToWriter::Finish { valid: v } => {
+                valid = v;
+                break;
+            }
+        };
+        for prepared in &records {
+            let (record, row) = (&prepared.record, prepared.row);
+            match batch.put_prepared(prepared)? {
+                PutOutcome::DuplicateInImport { first_row } => {
+                    problems.push(Problem::duplicate(file, row, &record.record_id, first_row));
+                }
+                PutOutcome::Changed { previous } => problems.push(Problem {
+                    file: file.to_owned(),
+                    row: Some(row),
+                    column: Some("record_id".into()),
+                    value: Some(record.record_id.clone()),
+                    problem: format!(
+                        "source {:?} already has this record_id with different content (imported from {}, row {})",
+                        record.source.as_str(),
+                        previous.file_name,
+                        previous.row
+                    ),
+                    expected: "the same content as before, or --update to replace it".into(),
+                }),
+                _ => {}
+            }
+        }
+    }
+    if valid && problems.is_empty() {
+        return Ok(Written::Committed(batch.commit()?));
+    }
+    // Dropping the batch rolls the whole import back.
+    drop(batch);
+    Ok(Written::RolledBack(problems))
 }
 
 fn layout_or_environment(e: ImportError, limit: usize) -> Result<ImportOutcome, PipelineError> {

@@ -32,7 +32,8 @@ mod sources;
 pub use migrations::SCHEMA_VERSION;
 pub use persons::PersonAssignment;
 pub use records::{
-    ImportBatch, ImportMode, ImportSummary, PreviousVersion, PutOutcome, StoredRecord,
+    ImportBatch, ImportMode, ImportSummary, PreparedRecord, PreviousVersion, PutOutcome,
+    SourceDeclaration, SourceOutcome, StoredRecord,
 };
 
 use std::path::{Path, PathBuf};

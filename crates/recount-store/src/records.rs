@@ -61,21 +61,84 @@ pub struct ImportSummary {
     pub conflicts: u64,
 }
 
+/// The properties an import declares for a source (`recount import --dependency-group`,
+/// `--contains-duplicates`); `None` leaves a property as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceDeclaration {
+    /// The dependency group the source belongs to.
+    pub dependency_group: Option<String>,
+    /// Whether the source may list one person more than once.
+    pub contains_duplicates: Option<bool>,
+}
+
+/// What [`ImportBatch::declare_source`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SourceOutcome {
+    /// The source is new and was created with the declared properties.
+    Created,
+    /// The source already had the declared properties.
+    Unchanged,
+    /// The source's properties were changed as declared.
+    Changed,
+    /// The source is in another dependency group (`None`: its own) and the mode is
+    /// [`ImportMode::Strict`]; nothing was changed.
+    GroupConflict { stored: Option<String> },
+}
+
+/// A record made ready for [`ImportBatch::put_prepared`]: its Records CSV v1 text, content
+/// hash and name keys, computed away from the database (on another thread, say), so that the
+/// writer only writes.
+#[derive(Debug, Clone)]
+pub struct PreparedRecord {
+    pub record: Record,
+    /// The row of the file it was read from.
+    pub row: u64,
+    text: [String; 21],
+    hash: [u8; 32],
+    keys: Vec<String>,
+}
+
+impl PreparedRecord {
+    /// Prepares `record`, read from `row`, with the blocking keys of its name.
+    pub fn new(record: Record, row: u64, name_keys: Vec<String>) -> PreparedRecord {
+        let text = record.to_csv_v1_row();
+        let hash = content_hash(&text);
+        PreparedRecord {
+            record,
+            row,
+            text,
+            hash,
+            keys: name_keys,
+        }
+    }
+}
+
 /// One import as one transaction. Dropping it without [`ImportBatch::commit`] rolls back every
 /// change, so a file with any problem leaves the database as it was.
 pub struct ImportBatch<'s> {
-    tx: rusqlite::Transaction<'s>,
+    /// `None` once committed or rolled back.
+    tx: Option<rusqlite::Transaction<'s>>,
+    conn: &'s rusqlite::Connection,
     import_id: i64,
     file_name: String,
     mode: ImportMode,
     sources: HashMap<String, i64>,
-    /// Report ids met in this import ((source id, report_id) → database id), capped.
+    /// Report ids met in this import ((source id, report_id) → database id).
     reports: HashMap<(i64, String), i64>,
     /// Records that existed before this import and were met in it (database id → row), so that
     /// a second occurrence is caught even when the first changed nothing.
     seen_existing: HashMap<i64, u64>,
     summary: ImportSummary,
 }
+
+/// The page cache an import may use (KiB, as `PRAGMA cache_size` takes it when negative): the
+/// tables and indexes a million-record import touches stay in memory, and memory stays bounded.
+const IMPORT_CACHE_KIB: i64 = 256 * 1024;
+/// The page cache outside imports (as the store opens with).
+const DEFAULT_CACHE_KIB: i64 = 64 * 1024;
+/// How many reports an import remembers; past it, lookups go to the database.
+const REPORT_CACHE: usize = 1 << 16;
 
 const INSERT: &str =
     "INSERT INTO records (source_id, record_id, content_hash, import_id, import_row,
@@ -109,11 +172,16 @@ impl Store {
     /// Starts an import of the file `file_name` (its name only is stored, as provenance).
     pub fn begin_import(&mut self, file_name: &str, mode: ImportMode) -> Result<ImportBatch<'_>> {
         let Db::Sqlite(conn) = &mut self.db;
-        let tx = conn.transaction()?;
+        let conn: &rusqlite::Connection = conn;
+        conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+        // `&mut self` guarantees no other transaction is open on this connection.
+        let tx =
+            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Deferred)?;
         tx.execute("INSERT INTO imports (file_name) VALUES (?1)", [file_name])?;
         let import_id = tx.last_insert_rowid();
         Ok(ImportBatch {
-            tx,
+            tx: Some(tx),
+            conn,
             import_id,
             file_name: file_name.to_owned(),
             mode,
@@ -125,16 +193,34 @@ impl Store {
     }
 }
 
+impl Drop for ImportBatch<'_> {
+    fn drop(&mut self) {
+        // Not committed: roll back. Either way the connection gets its usual cache back; a
+        // failure here cannot be reported and changes nothing stored.
+        if let Some(tx) = self.tx.take() {
+            let _ = tx.rollback();
+        }
+        let _ = self
+            .conn
+            .pragma_update(None, "cache_size", -DEFAULT_CACHE_KIB);
+    }
+}
+
 impl ImportBatch<'_> {
+    fn tx(&self) -> &rusqlite::Transaction<'_> {
+        // Only `commit` and `drop` take the transaction, and both consume the batch.
+        self.tx.as_ref().expect("an open import transaction")
+    }
+
     fn source_id(&mut self, name: &SourceName) -> Result<i64> {
         if let Some(id) = self.sources.get(name.as_str()) {
             return Ok(*id);
         }
-        self.tx.execute(
+        self.tx().execute(
             "INSERT INTO sources (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
             [name.as_str()],
         )?;
-        let id: i64 = self.tx.query_row(
+        let id: i64 = self.tx().query_row(
             "SELECT id FROM sources WHERE name = ?1",
             [name.as_str()],
             |r| r.get(0),
@@ -143,43 +229,113 @@ impl ImportBatch<'_> {
         Ok(id)
     }
 
+    /// Gives the source `name` the declared properties, creating it if needed, in this
+    /// import's transaction (so a refused import leaves the source as it was). Moving an
+    /// existing source to another dependency group is a conflict unless the mode is
+    /// [`ImportMode::Update`]; marking it as containing duplicates is always allowed.
+    pub fn declare_source(
+        &mut self,
+        name: &SourceName,
+        declared: &SourceDeclaration,
+    ) -> Result<SourceOutcome> {
+        let stored: Option<(i64, Option<String>, bool)> = self
+            .tx()
+            .query_row(
+                "SELECT id, dependency_group, contains_duplicates FROM sources WHERE name = ?1",
+                [name.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((id, group, duplicates)) = stored else {
+            self.tx().execute(
+                "INSERT INTO sources (name, dependency_group, contains_duplicates)
+                 VALUES (?1, ?2, ?3)",
+                params![
+                    name.as_str(),
+                    declared.dependency_group,
+                    declared.contains_duplicates.unwrap_or(false)
+                ],
+            )?;
+            let id = self.tx().last_insert_rowid();
+            self.sources.insert(name.0.clone(), id);
+            return Ok(SourceOutcome::Created);
+        };
+        let new_group = declared.dependency_group.clone().or(group.clone());
+        let new_duplicates = declared.contains_duplicates.unwrap_or(duplicates);
+        if new_group == group && new_duplicates == duplicates {
+            return Ok(SourceOutcome::Unchanged);
+        }
+        if new_group != group && self.mode == ImportMode::Strict {
+            return Ok(SourceOutcome::GroupConflict { stored: group });
+        }
+        self.tx().execute(
+            "UPDATE sources SET dependency_group = ?2, contains_duplicates = ?3 WHERE id = ?1",
+            params![id, new_group, new_duplicates],
+        )?;
+        Ok(SourceOutcome::Changed)
+    }
+
     fn report_id(&mut self, source_id: i64, report: Option<&str>) -> Result<Option<i64>> {
         let Some(report) = report else {
             return Ok(None);
         };
-        let mut select = self
-            .tx
-            .prepare_cached("SELECT id FROM reports WHERE source_id = ?1 AND report_id = ?2")?;
-        if let Some(id) = select
+        // The map is keyed by owned strings; a lookup by borrowed parts needs the same shape.
+        let key = (source_id, report.to_owned());
+        if let Some(id) = self.reports.get(&key) {
+            return Ok(Some(*id));
+        }
+        let tx = self.tx.as_ref().expect("an open import transaction");
+        let mut select =
+            tx.prepare_cached("SELECT id FROM reports WHERE source_id = ?1 AND report_id = ?2")?;
+        let id = match select
             .query_row(params![source_id, report], |r| r.get(0))
             .optional()?
         {
-            return Ok(Some(id));
+            Some(id) => id,
+            None => {
+                let mut insert = tx
+                    .prepare_cached("INSERT INTO reports (source_id, report_id) VALUES (?1, ?2)")?;
+                insert.execute(params![source_id, report])?;
+                tx.last_insert_rowid()
+            }
+        };
+        if self.reports.len() < REPORT_CACHE {
+            self.reports.insert(key, id);
         }
-        let mut insert = self
-            .tx
-            .prepare_cached("INSERT INTO reports (source_id, report_id) VALUES (?1, ?2)")?;
-        insert.execute(params![source_id, report])?;
-        let id = self.tx.last_insert_rowid();
-        self.reports.insert((source_id, report.to_owned()), id);
         Ok(Some(id))
     }
 
     /// Stores `record`, read from `row` of the file, with the blocking keys of its name.
     /// Conflicts come back as outcomes, not errors; the caller decides whether to commit.
     pub fn put(&mut self, record: &Record, row: u64, name_keys: &[String]) -> Result<PutOutcome> {
+        self.put_prepared(&PreparedRecord::new(
+            record.clone(),
+            row,
+            name_keys.to_vec(),
+        ))
+    }
+
+    /// Stores a prepared record: as [`ImportBatch::put`], with the preparation done already.
+    pub fn put_prepared(&mut self, prepared: &PreparedRecord) -> Result<PutOutcome> {
         self.summary.rows += 1;
+        let PreparedRecord {
+            record,
+            row,
+            text,
+            hash,
+            keys,
+        } = prepared;
         let source_id = self.source_id(&record.source)?;
-        let text = record.to_csv_v1_row();
-        let hash = content_hash(&text);
         let report_id = self.report_id(source_id, record.report_id.as_deref())?;
-        let none = |s: &String| (!s.is_empty()).then(|| s.clone());
+        fn none(s: &str) -> Option<&str> {
+            (!s.is_empty()).then_some(s)
+        }
         let values = params![
             source_id,
             record.record_id,
             &hash[..],
             self.import_id,
-            row as i64,
+            *row as i64,
             record.name,
             record.given_name,
             record.family_name,
@@ -205,15 +361,15 @@ impl ImportBatch<'_> {
             record.quote,
             record.notes,
         ];
-        let inserted = self.tx.prepare_cached(INSERT)?.execute(values)?;
+        let tx = self.tx.as_ref().expect("an open import transaction");
+        let inserted = tx.prepare_cached(INSERT)?.execute(values)?;
         if inserted == 1 {
-            let id = self.tx.last_insert_rowid();
-            self.put_keys(id, name_keys)?;
+            let id = tx.last_insert_rowid();
+            put_keys(tx, id, keys)?;
             self.summary.inserted += 1;
             return Ok(PutOutcome::Inserted(RecordId(id)));
         }
-        let (id, stored_hash, import_id, import_row): (i64, Vec<u8>, i64, i64) = self
-            .tx
+        let (id, stored_hash, import_id, import_row): (i64, Vec<u8>, i64, i64) = tx
             .prepare_cached(
                 "SELECT id, content_hash, import_id, import_row FROM records
                  WHERE source_id = ?1 AND record_id = ?2",
@@ -233,13 +389,13 @@ impl ImportBatch<'_> {
                 first_row: *first_row,
             });
         }
-        self.seen_existing.insert(id, row);
-        if stored_hash == hash {
+        self.seen_existing.insert(id, *row);
+        if stored_hash == hash[..] {
             self.summary.unchanged += 1;
             return Ok(PutOutcome::Unchanged(RecordId(id)));
         }
         if self.mode == ImportMode::Strict {
-            let file_name: String = self.tx.query_row(
+            let file_name: String = tx.query_row(
                 "SELECT file_name FROM imports WHERE id = ?1",
                 [import_id],
                 |r| r.get(0),
@@ -252,29 +408,15 @@ impl ImportBatch<'_> {
                 },
             });
         }
-        let mut update = self.tx.prepare_cached(UPDATE)?;
+        let mut update = tx.prepare_cached(UPDATE)?;
         let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
         all.push(&id);
         update.execute(&all[..])?;
         drop(update);
-        self.tx
-            .execute("DELETE FROM name_keys WHERE record_id = ?1", [id])?;
-        self.put_keys(id, name_keys)?;
+        tx.execute("DELETE FROM name_keys WHERE record_id = ?1", [id])?;
+        put_keys(tx, id, keys)?;
         self.summary.updated += 1;
         Ok(PutOutcome::Updated(RecordId(id)))
-    }
-
-    fn put_keys(&mut self, id: i64, keys: &[String]) -> Result<()> {
-        if keys.is_empty() {
-            return Ok(());
-        }
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO name_keys (key, record_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-        )?;
-        for k in keys {
-            stmt.execute(params![k, id])?;
-        }
-        Ok(())
     }
 
     /// The counts so far.
@@ -288,15 +430,31 @@ impl ImportBatch<'_> {
     }
 
     /// Makes the import permanent.
-    pub fn commit(self) -> Result<ImportSummary> {
+    pub fn commit(mut self) -> Result<ImportSummary> {
         let s = self.summary;
-        self.tx.execute(
+        let tx = self.tx.take().expect("an open import transaction");
+        tx.execute(
             "UPDATE imports SET rows = ?2, inserted = ?3, updated = ?4, unchanged = ?5 WHERE id = ?1",
             params![self.import_id, s.rows as i64, s.inserted as i64, s.updated as i64, s.unchanged as i64],
         )?;
-        self.tx.commit()?;
+        tx.commit()?;
         Ok(s)
     }
+}
+
+/// Writes a record's name keys, one prepared statement run per key. (A statement inserting
+/// several rows makes SQLite keep a statement journal, which costs more than it saves.)
+fn put_keys(tx: &rusqlite::Transaction<'_>, id: i64, keys: &[String]) -> Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO name_keys (key, record_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    )?;
+    for k in keys {
+        stmt.execute(params![k, id])?;
+    }
+    Ok(())
 }
 
 /// A record read back from the store.

@@ -5,7 +5,7 @@ use crate::exit::bad_input;
 use anyhow::Context;
 use recount_import::TextEncoding;
 use recount_pipeline::import::{ImportOutcome, ImportProgress, ImportRequest};
-use recount_store::{ImportMode, Store};
+use recount_store::{ImportMode, SourceDeclaration, Store};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -15,11 +15,17 @@ Examples:
   recount import lawyers.csv                     # the file's `source` column names the source
   recount import anketa.xlsx --source diaspora --mapping anketa.toml
   recount import old.csv --source hotline --encoding windows-1251 --update --json
+  recount import rferl.csv --source rferl --dependency-group wire-story
+  recount import lawyers.csv --source lawyers --contains-duplicates
 
 Formats by extension: .csv/.tsv/.txt (comma, semicolon or tab, sniffed from the header),
 .xlsx/.xls/.ods, .jsonl/.ndjson. The source: --source files every record under NAME; if the
 file also has a `source` column, every row must name the same source. Without --source, the
 `source` column decides row by row (sources are created as needed).
+--dependency-group puts the --source in a group of sources that share an origin (they count once
+for corroboration); moving a source that is already in another group needs --update.
+--contains-duplicates marks the --source as listing some people more than once (linkage may
+then join two of its records).
 
 Any problem (a bad value, an unknown column, a record_id used twice, a record that changed since
 it was imported without --update) is reported with file, row, column and the expected form, and
@@ -31,6 +37,13 @@ pub struct Args {
     /// The source to file the records under (a hotline, a lawyers' collective, ...).
     #[arg(long, value_name = "NAME")]
     pub source: Option<String>,
+    /// Put the --source in this dependency group: sources sharing an origin (outlets republishing
+    /// one wire story) count once. Moving an existing source to another group needs --update.
+    #[arg(long, value_name = "GROUP", requires = "source")]
+    pub dependency_group: Option<String>,
+    /// Mark the --source as one that may list a person more than once.
+    #[arg(long, requires = "source")]
+    pub contains_duplicates: bool,
     /// A TOML mapping file for other column names, value vocabularies and date forms.
     #[arg(long, value_name = "MAP.toml")]
     pub mapping: Option<PathBuf>,
@@ -73,6 +86,10 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
         .with_context(|| format!("cannot open the project database {}", global.db.display()))?;
     let request = ImportRequest {
         source: args.source.clone(),
+        declare: SourceDeclaration {
+            dependency_group: args.dependency_group.clone(),
+            contains_duplicates: args.contains_duplicates.then_some(true),
+        },
         mapping: args.mapping.clone(),
         encoding,
         mode: if args.update {

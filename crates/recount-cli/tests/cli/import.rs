@@ -124,6 +124,118 @@ fn a_changed_record_needs_update() {
     assert_eq!(count(dir.path()), 2);
 }
 
+/// The stored dependency group and duplicates flag of `source`.
+fn source_properties(dir: &Path, source: &str) -> (Option<String>, bool) {
+    let store = recount_store::Store::open(&dir.join("recount.sqlite")).unwrap();
+    let (_, s) = store.source(source).unwrap().unwrap();
+    (s.dependency_group, s.contains_duplicates)
+}
+
+#[test]
+fn a_dependency_group_is_set_and_moving_a_source_needs_update() {
+    let dir = project();
+    assert_eq!(source_properties(dir.path(), "hotline"), (None, false));
+    std::fs::write(dir.path().join("wire.csv"), GOOD.replace("hotline", "wire")).unwrap();
+    let import = |file: &str, source: &str, extra: &[&str]| {
+        let mut args = vec!["import", file, "--source", source];
+        args.extend_from_slice(extra);
+        recount(dir.path(), &args)
+    };
+    // A new source gets the group and the flag.
+    let out = import(
+        "wire.csv",
+        "wire",
+        &["--dependency-group", "tass", "--contains-duplicates"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        source_properties(dir.path(), "wire"),
+        (Some("tass".into()), true)
+    );
+    // The same group again is no change; without the flags nothing about the source changes.
+    let out = import("wire.csv", "wire", &["--dependency-group", "tass"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = import("wire.csv", "wire", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        source_properties(dir.path(), "wire"),
+        (Some("tass".into()), true)
+    );
+    // Another group is a located error; nothing changes, not even the records.
+    let more = format!("{GOOD}wire,3,Иван Петров,m,,40,RU,summoned,2022-10,self\n")
+        .replace("hotline", "wire");
+    std::fs::write(dir.path().join("more.csv"), more).unwrap();
+    let out = import("more.csv", "wire", &["--dependency-group", "ria"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("more.csv") && err.contains("\"tass\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("--update") && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert_eq!(
+        source_properties(dir.path(), "wire"),
+        (Some("tass".into()), true)
+    );
+    assert_eq!(count(dir.path()), 4);
+    // A source that has always been its own group is moved only with --update.
+    let out = import("good.csv", "hotline", &["--dependency-group", "ria"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("its own dependency group"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(source_properties(dir.path(), "hotline"), (None, false));
+    let out = import(
+        "more.csv",
+        "wire",
+        &["--dependency-group", "ria", "--update"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        source_properties(dir.path(), "wire"),
+        (Some("ria".into()), true)
+    );
+    assert_eq!(count(dir.path()), 5);
+}
+
+#[test]
+fn source_properties_need_a_source_and_a_group_name() {
+    let dir = project();
+    for extra in [
+        &["--dependency-group", "tass"][..],
+        &["--contains-duplicates"][..],
+    ] {
+        let mut args = vec!["import", "good.csv"];
+        args.extend_from_slice(extra);
+        let out = recount(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains("--source"), "{}", stderr(&out));
+    }
+    let out = recount(
+        dir.path(),
+        &[
+            "import",
+            "good.csv",
+            "--source",
+            "hotline",
+            "--dependency-group",
+            " ",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("dependency group is empty"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(source_properties(dir.path(), "hotline"), (None, false));
+}
+
 #[test]
 fn a_missing_required_column() {
     refused(
