@@ -124,8 +124,16 @@ fn plan_counts_pairs_per_rule() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let rules = v["rules"].as_array().unwrap();
     assert_eq!(rules.len(), 7);
-    for name in ["name_pair", "residence_words", "partial_name_and_event_time", "document"] {
-        assert!(rules.iter().any(|r| r["rule"] == name), "{name} is not planned");
+    for name in [
+        "name_pair",
+        "residence_words",
+        "partial_name_and_event_time",
+        "document",
+    ] {
+        assert!(
+            rules.iter().any(|r| r["rule"] == name),
+            "{name} is not planned"
+        );
     }
     assert!(rules[0]["pairs"].as_u64().unwrap() >= 3);
     assert!(!dir.path().join("persons.csv").exists());
