@@ -866,16 +866,11 @@ impl Store {
         weights: &[(String, f64)],
     ) -> Result<()> {
         let Db::Sqlite(conn) = &self.db;
-        let body: Vec<String> = weights
-            .iter()
-            .filter(|(_, w)| w.is_finite())
-            .map(|(k, w)| format!("\"{}\":{w}", k.replace('\\', "\\\\").replace('"', "\\\"")))
-            .collect();
         conn.execute(
             "INSERT INTO link_pairs (record_a, record_b, score, weights) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (record_a, record_b) DO UPDATE SET score = excluded.score,
                  weights = excluded.weights",
-            rusqlite::params![a.0, b.0, score, format!("{{{}}}", body.join(","))],
+            rusqlite::params![a.0, b.0, score, crate::linkage::weights_json(weights)],
         )?;
         Ok(())
     }

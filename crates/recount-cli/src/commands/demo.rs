@@ -1,7 +1,7 @@
 //! `recount demo`: the whole pipeline on a synthetic, clearly labelled world, measured against
 //! its truth.
 
-use super::Global;
+use super::{Global, thousands as n};
 use crate::exit::bad_input;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -184,19 +184,6 @@ fn json(r: &DemoReport, db: &Path) -> serde_json::Value {
         "estimate_refused": r.estimate_refused,
         "warnings": r.link.warnings,
     })
-}
-
-/// A whole number with thousands separators.
-fn n(x: f64) -> String {
-    let s = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn text(r: &DemoReport, db: &Path) -> String {

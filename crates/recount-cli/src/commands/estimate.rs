@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use super::export::ByArg;
 use anyhow::Context;
 use recount_estimate::{
     BmaConfig, CaptureTable, Criterion, EstimateResult, Heterogeneity, LcmcrConfig,
@@ -10,10 +11,10 @@ use recount_estimate::{
     estimate_lcmcr_with_progress, estimate_loglinear, estimate_strata_with_progress,
 };
 use recount_pipeline::estimate::{StrataTables, capture_tables};
-use recount_pipeline::export::{CaptureRequest, Period};
+use recount_pipeline::export::CaptureRequest;
 use recount_store::Store;
 
-use super::Global;
+use super::{Global, thousands};
 use crate::exit::bad_input;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -38,18 +39,6 @@ pub enum HeterogeneityArg {
     Chao,
     Darroch,
     Poisson2,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ByArg {
-    /// One estimate over everything (the default with --event).
-    All,
-    /// One estimate per year of the event.
-    Year,
-    /// One estimate per month of the event.
-    Month,
-    /// One estimate per place of the event (normalised across scripts).
-    Place,
 }
 
 #[derive(Debug, clap::Args)]
@@ -229,12 +218,7 @@ fn run_database(global: &Global, args: &Args) -> anyhow::Result<()> {
             "{term:?} is not in the project's event vocabulary"
         )));
     }
-    let by = match args.by.unwrap_or(ByArg::All) {
-        ByArg::All => Period::All,
-        ByArg::Year => Period::Year,
-        ByArg::Month => Period::Month,
-        ByArg::Place => Period::Place,
-    };
+    let by = args.by.unwrap_or(ByArg::All).period();
     let request = CaptureRequest {
         event: args.event.clone(),
         by,
@@ -397,19 +381,6 @@ fn write_draws(path: &PathBuf, result: &EstimateResult) -> anyhow::Result<()> {
         }
     }
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
-}
-
-/// A whole number with thousands separators: 10,356.
-fn thousands(x: f64) -> String {
-    let s = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < 0.0 { format!("-{out}") } else { out }
 }
 
 fn render(table: &CaptureTable, r: &EstimateResult) -> String {

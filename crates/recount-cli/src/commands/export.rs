@@ -34,6 +34,18 @@ pub enum ByArg {
     Place,
 }
 
+impl ByArg {
+    /// The pipeline's stratification for this flag value.
+    pub fn period(self) -> Period {
+        match self {
+            ByArg::All => Period::All,
+            ByArg::Year => Period::Year,
+            ByArg::Month => Period::Month,
+            ByArg::Place => Period::Place,
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
@@ -111,12 +123,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
                     "{term:?} is not in the project's event vocabulary"
                 )));
             }
-            let by = match args.by {
-                ByArg::All => Period::All,
-                ByArg::Year => Period::Year,
-                ByArg::Month => Period::Month,
-                ByArg::Place => Period::Place,
-            };
+            let by = args.by.period();
             let request = CaptureRequest {
                 event: args.event.clone(),
                 by,
