@@ -570,14 +570,8 @@ impl Store {
         let (mut clauses, mut params) = filter.sql_clauses();
         // An event window that ends on or after `from` starts at most the longest window
         // before it: a lower bound on the first day lets the index skip everything earlier.
-        // The longest window is one index step with migration 0005's index, a scan without it.
-        let span_indexed: bool = conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index'
-                 AND name = 'records_event_span')",
-            )?
-            .query_row([], |r| r.get(0))?;
-        if let Some(from) = filter.from_day.filter(|_| span_indexed) {
+        // The longest window is one step on migration 0004's records_event_span index.
+        if let Some(from) = filter.from_day {
             let span: Option<i64> = conn
                 .prepare_cached("SELECT max(event_last_day - event_first_day) FROM records")?
                 .query_row([], |r| r.get(0))?;

@@ -31,6 +31,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "linkage",
         sql: include_str!("../migrations/sqlite/0003_linkage.sql"),
     },
+    Migration {
+        version: 4,
+        name: "desk_indexes",
+        sql: include_str!("../migrations/sqlite/0004_desk_indexes.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

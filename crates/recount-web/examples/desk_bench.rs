@@ -349,30 +349,6 @@ fn search_words(rng: &mut Rng) -> String {
     format!("{name} {name2}")
 }
 
-/// Migration 0005's indexes, applied by hand while the migration is not registered in the store
-/// (it waits for 0004); nothing when the database has them.
-fn desk_indexes(db: &Path) {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let present: bool = conn
-        .query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'records_event_span')",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    if !present {
-        let started = Instant::now();
-        conn.execute_batch(include_str!(
-            "../../recount-store/migrations/sqlite/0005_desk_indexes.sql"
-        ))
-        .unwrap();
-        eprintln!(
-            "applied migration 0005's indexes by hand in {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
-    }
-}
-
 fn serve_child(db: &Path) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
@@ -398,7 +374,6 @@ fn main() {
     if !db.exists() {
         generate(&db, n);
     }
-    desk_indexes(&db);
     probe(&db);
     if std::env::var_os("RECOUNT_BENCH_PROBE_ONLY").is_some() {
         return;
