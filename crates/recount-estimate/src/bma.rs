@@ -13,6 +13,7 @@ use crate::error::Refusal;
 use crate::glm::ln_gamma;
 use crate::loglinear::bracket_name;
 use crate::result::{Estimate, EstimateResult, Method};
+use crate::warning::EstimateWarning;
 
 /// The most lists BMA takes (822 graphs on 5 lists; 6 would need 18,154).
 pub const MAX_BMA_LISTS: usize = 5;
@@ -290,17 +291,13 @@ pub fn estimate_bma(table: &CaptureTable, config: &BmaConfig) -> Result<Estimate
     let mut warnings = Vec::new();
     let end_mass: f64 = pmf[g - g / 100 - 1..].iter().sum();
     if end_mass > 1e-3 {
-        warnings.push(format!(
-            "{:.1}% of the posterior lies in the last 1% of the grid (up to {} never recorded): \
-             the posterior is cut off; the data say little about how many were missed",
-            100.0 * end_mass,
-            grid_max
-        ));
+        warnings.push(EstimateWarning::PosteriorCutOff {
+            tail_mass: end_mass,
+            grid_max,
+        });
     }
     if step > 1 {
-        warnings.push(format!(
-            "the grid of unrecorded counts has step {step}; quantiles are rounded to it"
-        ));
+        warnings.push(EstimateWarning::CoarseGrid { step });
     }
     let draws = sample_pmf(&grid, &pmf, config.draws, config.seed)
         .into_iter()

@@ -17,6 +17,7 @@ use crate::result::{Estimate, EstimateResult, Method};
 use crate::variates::{
     beta_odds, beta_pair, gamma, multinomial_in_order, negative_binomial, sort_decreasing, uniform,
 };
+use crate::warning::EstimateWarning;
 
 /// Settings of an LCMCR run. The defaults are the R package's documented example.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -539,27 +540,19 @@ pub fn estimate_lcmcr_with_progress(
     if let Some(r) = rhat
         && r > 1.1
     {
-        warnings.push(format!(
-            "the chains disagree (R-hat {r:.2} > 1.1): the posterior may have several modes; \
-             run longer chains or more of them, and compare the chains' medians before using \
-             this number"
-        ));
+        warnings.push(EstimateWarning::ChainsDisagree { r_hat: r });
     }
     if ess < 100.0 {
-        warnings.push(format!(
-            "only {ess:.0} effective draws: the interval's ends are uncertain; run longer chains"
-        ));
+        warnings.push(EstimateWarning::FewEffectiveDraws { ess });
     }
     if config.chains == 1 {
-        warnings.push(
-            "one chain only: its agreement with other chains (R-hat) cannot be checked".into(),
-        );
+        warnings.push(EstimateWarning::OneChain);
     }
     if mean_occupied_classes > 0.9 * config.k as f64 {
-        warnings.push(format!(
-            "the documented people fill nearly all {} latent classes: raise K",
-            config.k
-        ));
+        warnings.push(EstimateWarning::ClassesNearTruncation {
+            mean_occupied: mean_occupied_classes,
+            k: config.k,
+        });
     }
     Ok(EstimateResult {
         method: Method::Lcmcr,

@@ -34,6 +34,7 @@ pub mod result;
 pub mod simulate;
 pub mod strata;
 mod variates;
+pub mod warning;
 
 pub use bma::{BmaConfig, estimate_bma};
 pub use captures::{CaptureTable, MAX_LISTS, Notice, Pattern};
@@ -45,3 +46,4 @@ pub use strata::{
     StrataMethod, StrataResult, StrataTotal, StratumResult, estimate_strata,
     estimate_strata_with_progress,
 };
+pub use warning::EstimateWarning;

@@ -9,6 +9,7 @@ use crate::captures::{CaptureTable, Pattern};
 use crate::error::Refusal;
 use crate::glm::{Design, PoissonFit, fit_poisson, ln_gamma};
 use crate::result::{Estimate, EstimateResult, Method};
+use crate::warning::EstimateWarning;
 
 /// The most lists a log-linear analysis takes (2^8 − 1 = 255 cells).
 pub const MAX_LOGLINEAR_LISTS: usize = 8;
@@ -763,31 +764,25 @@ pub fn estimate_loglinear(
     if fits.len() > 1 {
         let gap = score(&fits[1].0) - score(&chosen);
         if gap < 2.0 {
-            warnings.push(format!(
-                "model choice is close: {} scores {:.2} against {:.2} for {} (N̂ = {:.1}); \
-                 another criterion may pick the other",
-                fits[1].0.name,
-                score(&fits[1].0),
-                score(&chosen),
-                chosen.name,
-                fits[1].0.n_hat
-            ));
+            warnings.push(EstimateWarning::CloseModelChoice {
+                runner_up: fits[1].0.name.clone(),
+                runner_up_score: score(&fits[1].0),
+                chosen: chosen.name.clone(),
+                chosen_score: score(&chosen),
+                runner_up_n_hat: fits[1].0.n_hat,
+            });
         }
     }
     if !interval.upper_found {
-        warnings.push(format!(
-            "the interval's upper bound is above {:.0}, the search limit: the data say little \
-             about how many were missed",
-            interval.upper
-        ));
+        warnings.push(EstimateWarning::UpperBoundAtSearchLimit {
+            limit: interval.upper,
+        });
     }
     if interval.lower_at_observed {
-        warnings.push("the interval's lower bound is the number documented".into());
+        warnings.push(EstimateWarning::LowerBoundAtDocumented);
     }
     if search == "stepwise" {
-        warnings.push(format!(
-            "{j} lists: models were chosen by a stepwise search, not among every hierarchical model"
-        ));
+        warnings.push(EstimateWarning::StepwiseSearch { lists: j });
     }
     let best = fits.iter().take(10).map(|(f, _)| f.clone()).collect();
     let details = LoglinearDetails {

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::bma::BmaDetails;
 use crate::lcmcr::LcmcrDetails;
 use crate::loglinear::LoglinearDetails;
+use crate::warning::EstimateWarning;
 
 /// Which estimator produced a result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -67,7 +68,7 @@ pub struct EstimateResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bma: Option<BmaDetails>,
     /// Things the reader must know before trusting the number.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<EstimateWarning>,
     /// Posterior draws of N, one vector per chain (BMA: one; log-linear: none), for `--draws`.
     #[serde(skip)]
     pub draws: Vec<Vec<f64>>,

@@ -10,6 +10,7 @@ use crate::error::Refusal;
 use crate::lcmcr::{LcmcrConfig, estimate_lcmcr_with_progress};
 use crate::loglinear::{LoglinearConfig, estimate_loglinear, normal_quantile};
 use crate::result::{Estimate, EstimateResult};
+use crate::warning::EstimateWarning;
 
 /// Fewer documented people than this in a stratum and no estimate is made.
 pub const MIN_RECORDS: u64 = 10;
@@ -86,7 +87,7 @@ pub struct StrataResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<StrataTotal>,
     /// Warnings about the total.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<EstimateWarning>,
 }
 
 /// Estimates every stratum with `method`; strata are estimated one after another (LCMCR's chains
@@ -141,7 +142,10 @@ pub fn estimate_strata_with_progress(
     }
 }
 
-fn combine(strata: &[StratumResult], method: &StrataMethod) -> (Option<StrataTotal>, Vec<String>) {
+fn combine(
+    strata: &[StratumResult],
+    method: &StrataMethod,
+) -> (Option<StrataTotal>, Vec<EstimateWarning>) {
     let mut warnings = Vec::new();
     let estimated: Vec<&EstimateResult> = strata.iter().filter_map(|s| s.result.as_ref()).collect();
     let refused_documented: u64 = strata
@@ -150,15 +154,14 @@ fn combine(strata: &[StratumResult], method: &StrataMethod) -> (Option<StrataTot
         .map(|s| s.observed)
         .sum();
     if estimated.is_empty() {
-        warnings.push("no stratum could be estimated; there is no total".into());
+        warnings.push(EstimateWarning::NoStratumEstimated);
         return (None, warnings);
     }
     if refused_documented > 0 {
-        warnings.push(format!(
-            "{} stratum/strata were refused; their {refused_documented} documented people are \
-             added to the total as they are, with no estimate of the people they miss",
-            strata.len() - estimated.len()
-        ));
+        warnings.push(EstimateWarning::StrataRefused {
+            strata: strata.len() - estimated.len(),
+            documented: refused_documented,
+        });
     }
     let level = estimated[0].estimate.level;
     let extra = refused_documented as f64;
@@ -172,11 +175,7 @@ fn combine(strata: &[StratumResult], method: &StrataMethod) -> (Option<StrataTot
                 .iter()
                 .map(|r| ((r.estimate.upper - r.estimate.lower) / (2.0 * z)).powi(2))
                 .sum();
-            warnings.push(
-                "the log-linear total's interval is a normal approximation from the strata's \
-                 intervals; use lcmcr for a total from posterior draws"
-                    .into(),
-            );
+            warnings.push(EstimateWarning::NormalApproximationTotal);
             (
                 Estimate {
                     median: point + extra,

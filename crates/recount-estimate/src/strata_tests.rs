@@ -73,7 +73,13 @@ fn totals_add_strata_draws_and_refusals_say_why() {
         total.estimate.upper - total.estimate.lower < (ea.upper - ea.lower) + (eb.upper - eb.lower)
     );
     assert!(total.estimate.lower <= 3_039.0 && 3_039.0 <= total.estimate.upper);
-    assert!(r.warnings.iter().any(|w| w.contains("refused")));
+    assert!(r.warnings.iter().any(|w| matches!(
+        w,
+        EstimateWarning::StrataRefused {
+            strata: 2,
+            documented: 39
+        }
+    )));
 }
 
 #[test]
@@ -97,6 +103,6 @@ fn loglinear_strata_total_is_a_sum_with_a_warning() {
     assert!(
         r.warnings
             .iter()
-            .any(|w| w.contains("normal approximation"))
+            .any(|w| matches!(w, EstimateWarning::NormalApproximationTotal))
     );
 }

@@ -176,7 +176,7 @@ pub fn run(
             warnings: s
                 .result
                 .iter()
-                .flat_map(|r| r.warnings.iter().cloned())
+                .flat_map(|r| r.warnings.iter().map(ToString::to_string))
                 .chain(s.refused.iter().cloned())
                 .collect(),
         })
@@ -189,7 +189,7 @@ pub fn run(
             documented: result.strata.iter().map(|s| s.observed).sum(),
             estimate: Some(interval(&total.estimate)),
             model: total.combination.clone(),
-            warnings: result.warnings.clone(),
+            warnings: result.warnings.iter().map(ToString::to_string).collect(),
         });
     }
     Ok(Ok(EstimateRun {

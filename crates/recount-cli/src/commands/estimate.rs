@@ -313,7 +313,11 @@ fn render_strata(args: &Args, tables: &[(String, CaptureTable)], r: &StrataResul
                     thousands(res.estimate.lower),
                     thousands(res.estimate.upper)
                 ),
-                res.warnings.join("; ")
+                res.warnings
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             )),
             (None, why) => s.push_str(&format!(
                 "{:<24} {:>10} {:>10} {:>24}  refused: {}\n",
