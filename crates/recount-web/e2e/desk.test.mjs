@@ -243,7 +243,7 @@ test("the start, sources, estimates and audit pages render", async () => {
   await p.goto(`${base}/estimates`);
   await shot(p, "estimates");
   await p.goto(`${base}/audit`);
-  const actions = await p.$$eval("td code", (cs) => cs.map((c) => c.textContent));
+  const actions = await p.$$eval("#audit td[data-action]", (tds) => tds.map((td) => td.dataset.action));
   assert.ok(actions.includes("import") && actions.includes("login"), actions.join(","));
   await shot(p, "audit");
   await p.context().close();
@@ -268,9 +268,10 @@ test("linking, then a review decision changes a person", async () => {
   await shot(p, "review");
   const before = await personsOfRecords(p, base);
   const wasTogether = before[a] !== null && before[a] === before[b];
-  // Decide against what linkage thought, so that the persons must change.
+  // Decide against what linkage thought, so that the persons must change: by the keyboard
+  // shortcut (s or d), which our one script turns into the button's press.
   const decision = wasTogether ? "different" : "same";
-  await Promise.all([p.waitForNavigation(), p.click(`form.decisions button[value=${decision}]`)]);
+  await Promise.all([p.waitForNavigation(), p.keyboard.press(decision[0])]);
   assert.match(await p.textContent("p.notice.good"), /Decision saved/);
   const after = await personsOfRecords(p, base);
   if (decision === "same") {
@@ -320,15 +321,33 @@ test("from an empty database to an estimate, in Russian", async () => {
     assert.match(await p.textContent("#linked"), /лиц — 10/);
     await p.goto(`${desk.base}/estimates`);
     await p.selectOption("select[name=event]", "exit_refused");
+    await p.selectOption("select[name=method]", "loglinear");
+    // The event is offered in Russian; its value stays the vocabulary's term.
+    assert.equal(await p.textContent("select[name=event] option[value=exit_refused]"), "не выпустили из страны");
     await Promise.all([p.waitForNavigation(), p.click("form[action='/estimates/run'] button")]);
     const row = await p.$$eval("table#estimates tbody tr:first-child td", (tds) => tds.map((td) => td.textContent));
     // Documented: ten people. Two lists that meet in four people: the independence model's
     // estimate is Lincoln-Petersen's 7 × 7 / 4 = 12.25.
+    assert.equal(row[0], "все");
     assert.equal(row[1], "10");
     assert.equal(row[2], "12");
     assert.match(row[3], /^\d+–\d+$/);
-    assert.ok(await p.$("svg"), "the chart is drawn");
     assert.equal(await p.textContent("h1"), "Оценки");
+    // The chart's legend names both marks, in Russian: the documented bar and the estimate
+    // with its interval.
+    assert.ok(await p.$("svg.chart"), "the chart is drawn");
+    assert.equal(await p.textContent("svg.chart text.legend-documented"), "записано");
+    assert.equal(await p.textContent("svg.chart text.legend-estimated"), "оценка с 95% интервалом");
+    assert.match(await p.textContent("#run-summary"), /логлинейная модель \(BIC\) · событие: не выпустили из страны/);
+    // Warnings, if any, are in Russian: no Latin word but the names of figures.
+    const warnings = await p.textContent("table#estimates tbody tr:first-child td.warn");
+    assert.ok(!/\b(?!R-hat\b)[A-Za-z]{3,}/.test(warnings), `warnings in Russian: ${warnings}`);
+    // The command line gives the same figures on the same database.
+    const cli = JSON.parse(execFileSync(bin, ["--db", fresh, "estimate", "--event", "exit_refused", "--method", "loglinear", "--json"], { encoding: "utf8" }));
+    const e = cli.strata[0].result.estimate;
+    assert.equal(cli.strata[0].observed, 10);
+    assert.equal(row[2], e.median.toFixed(0));
+    assert.equal(row[3], `${e.lower.toFixed(0)}–${e.upper.toFixed(0)}`);
     await shot(p, "estimates-ru");
     await p.context().close();
   } finally {

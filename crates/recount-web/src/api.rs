@@ -23,7 +23,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 #[openapi(
     info(title = "recount documentation desk", description = "Records, persons, review and estimates of a recount project. Authenticate with the session cookie from /login; send the session's CSRF token in X-CSRF-Token on POST."),
     paths(estimates, sources, records, person, import, review_queue, review_decide),
-    components(schemas(ApiSource, ApiRecord, RecordsResponse, ApiPerson, ApiPair, ImportResponse, Problem, ReviewRequest, Decision, EstimateRun, crate::estimation::Stratum, crate::estimation::Interval, ApiError)),
+    components(schemas(ApiSource, ApiRecord, RecordsResponse, ApiPerson, ApiPair, ImportResponse, Problem, ReviewRequest, Decision, EstimateRun, crate::estimation::Stratum, crate::estimation::Interval, crate::estimation::Total, crate::estimation::Note, crate::estimation::Chains, crate::estimation::By, crate::estimation::EstimateMethod, ApiError)),
     modifiers(&CookieAuth),
     security(("session" = []))
 )]

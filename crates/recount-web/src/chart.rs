@@ -32,6 +32,9 @@ fn nice_ceiling(x: f64) -> f64 {
     10.0 * power
 }
 
+/// The narrowest chart: room for the legend's longer label beside the axis.
+const MIN_WIDTH: f64 = 480.0;
+
 pub fn draw(bars: &[Bar], labels: &Labels) -> Markup {
     let top = bars
         .iter()
@@ -41,13 +44,16 @@ pub fn draw(bars: &[Bar], labels: &Labels) -> Markup {
         })
         .fold(0.0, f64::max);
     let max = nice_ceiling(top);
-    let (left, right, top_pad, bottom) = (60.0, 20.0, 30.0, 60.0);
+    let (left, right, top_pad, bottom) = (60.0, 20.0, 30.0, 84.0);
     let slot = 70.0;
-    let width = left + right + slot * bars.len().max(1) as f64;
-    let height = 300.0;
+    let width = (left + right + slot * bars.len().max(1) as f64).max(MIN_WIDTH);
+    let height = 330.0;
     let plot_h = height - top_pad - bottom;
     let y = |v: f64| top_pad + plot_h * (1.0 - (v / max).clamp(0.0, 1.0));
     let ticks: Vec<f64> = (0..=4).map(|i| max * f64::from(i) / 4.0).collect();
+    // The legend: two rows under the stratum labels, a bar for the documented and a point
+    // with its whisker for the estimate and interval.
+    let (row1, row2) = (height - 40.0, height - 18.0);
     html! {
         svg.chart xmlns="http://www.w3.org/2000/svg" role="img" viewBox={ "0 0 " (width) " " (height) }
             width=(width) height=(height) aria-label=(labels.title) {
@@ -71,10 +77,15 @@ pub fn draw(bars: &[Bar], labels: &Labels) -> Markup {
                 }
                 text x=(cx) y=(height - bottom + 16.0) text-anchor="middle" font-size="11" fill="#1d2327" { (bar.label) }
             }
-            rect x=(left) y=(height - 22.0) width="12" height="12" fill="#0b5cad" {}
-            text x=(left + 16.0) y=(height - 12.0) font-size="12" { (labels.documented) }
-            circle cx=(left + 180.0) cy=(height - 16.0) r="4" fill="#a4161a" {}
-            text x=(left + 190.0) y=(height - 12.0) font-size="12" { (labels.estimated) }
+            g.legend {
+                rect x=(left) y=(row1 - 10.0) width="12" height="12" fill="#0b5cad" {}
+                text.legend-documented x=(left + 22.0) y=(row1) font-size="12" fill="#1d2327" { (labels.documented) }
+                line x1=(left + 6.0) x2=(left + 6.0) y1=(row2 - 12.0) y2=(row2 + 2.0) stroke="#a4161a" stroke-width="2" {}
+                line x1=(left + 2.0) x2=(left + 10.0) y1=(row2 - 12.0) y2=(row2 - 12.0) stroke="#a4161a" stroke-width="2" {}
+                line x1=(left + 2.0) x2=(left + 10.0) y1=(row2 + 2.0) y2=(row2 + 2.0) stroke="#a4161a" stroke-width="2" {}
+                circle cx=(left + 6.0) cy=(row2 - 5.0) r="4" fill="#a4161a" {}
+                text.legend-estimated x=(left + 22.0) y=(row2) font-size="12" fill="#1d2327" { (labels.estimated) }
+            }
         }
     }
 }
@@ -120,12 +131,22 @@ mod tests {
         )
         .into_string();
         assert!(svg.contains("&lt;script&gt;") && !svg.contains("<script>"));
-        // Max 100: the plot spans y 30..240, so 50 documented starts at y = 135 and is 105 high.
-        assert!(svg.contains(r#"y="135" width="20" height="105""#), "{svg}");
+        // Max 100: the plot spans y 30..246, so 50 documented starts at y = 138 and is 108 high.
+        assert!(svg.contains(r#"y="138" width="20" height="108""#), "{svg}");
         assert_eq!(
             svg.matches("<circle").count(),
             2,
-            "one estimate point and the legend"
+            "one estimate point and the legend's"
         );
+        // Both legend entries, inside the drawing even with one or two strata.
+        assert!(
+            svg.contains(r#"class="legend-documented" x="82" y="290""#),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r#"class="legend-estimated" x="82" y="312""#),
+            "{svg}"
+        );
+        assert!(svg.contains(r#"viewBox="0 0 480 330""#), "{svg}");
     }
 }

@@ -23,6 +23,7 @@ mod estimation;
 mod exporting;
 pub mod i18n;
 mod ingest;
+mod jobs;
 mod linkage;
 mod pages;
 mod password;
@@ -70,6 +71,9 @@ pub struct Settings {
     pub upload_limit: usize,
     /// How long a session lasts after login, in seconds.
     pub session_seconds: i64,
+    /// How long a request to run an estimate waits for its result before answering with the
+    /// page's "computing" state (the estimate goes on in the background).
+    pub estimate_wait: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -78,6 +82,7 @@ impl Default for Settings {
             tls: false,
             upload_limit: 20 * 1024 * 1024,
             session_seconds: 8 * 3600,
+            estimate_wait: std::time::Duration::from_secs(3),
         }
     }
 }
@@ -91,6 +96,8 @@ pub struct App {
     pub(crate) pending: Arc<pages::import::Pending>,
     /// Searched words' record ids, shared by every connection (see [`NameKeyCache`]).
     pub names: Arc<recount_store::desk::NameKeyCache>,
+    /// The estimate computing in the background, if any.
+    pub(crate) estimates: Arc<jobs::EstimateJobs>,
 }
 
 /// How many record ids the name-search cache holds at most (8 bytes each: 32 MiB).
@@ -104,6 +111,7 @@ impl App {
             limiter: Arc::new(auth::LoginLimiter::default()),
             pending: Arc::new(pages::import::Pending::default()),
             names: Arc::new(recount_store::desk::NameKeyCache::new(NAME_CACHE_IDS)),
+            estimates: Arc::new(jobs::EstimateJobs::default()),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Handler tests through the router: each builds a real project database in a temp directory,
 //! real accounts, and sends requests with `oneshot`.
 
+mod estimates;
 mod harness;
 mod linkage;
 mod pages;

@@ -144,11 +144,11 @@ pub async fn check(State(app): State<App>, ctx: Ctx, multipart: Multipart) -> Pa
     let user = ctx.user()?.id;
     let upload = match read_upload(multipart).await {
         Ok(u) => u,
-        Err(message) => {
+        Err(_) => {
             return Ok(result_page(
                 &ctx,
                 StatusCode::BAD_REQUEST,
-                html! { p.notice.bad role="alert" { (message) } },
+                html! { p.notice.bad role="alert" { (t(lang, "import.bad_upload")) } },
             ));
         }
     };
@@ -248,7 +248,7 @@ fn preview(lang: Lang, records: &[Record]) -> Markup {
             } }
             tbody { @for r in records { tr {
                 td { (r.source) } td { (r.record_id) } td { (r.full_name().unwrap_or_default()) }
-                td { (opt(r.event.as_ref())) } td { (opt(r.event_date.as_ref())) }
+                td { (r.event.as_ref().map(|e| super::event_label(lang, e.as_str())).unwrap_or_default()) } td { (opt(r.event_date.as_ref())) }
                 td { (r.place.as_deref().unwrap_or("")) }
                 td { (r.informant.map(|i| super::informant_label(lang, i)).unwrap_or_default()) }
             } } }

@@ -13,7 +13,7 @@ pub mod review;
 pub mod sources;
 
 use crate::auth::Ctx;
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, lookup, t, tf};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
@@ -196,4 +196,21 @@ pub fn not_found_page(lang: Lang) -> Response {
 /// The label of an informant kind.
 pub fn informant_label(lang: Lang, informant: recount_types::Informant) -> String {
     t(lang, &format!("informant.{}", informant.as_str()))
+}
+
+/// An event term in the reader's language: the catalogue's label for the terms of vocabulary
+/// v1, the term itself for a term an organisation added.
+pub fn event_label(lang: Lang, term: &str) -> String {
+    lookup(lang, &format!("event.{term}")).unwrap_or_else(|| term.to_owned())
+}
+
+/// A record's sex in the reader's language.
+pub fn sex_label(lang: Lang, sex: recount_types::Sex) -> String {
+    t(lang, &format!("sex.{}", sex.as_str()))
+}
+
+/// A link weight's name (a comparison of the linkage model, or one of its adjustments) in the
+/// reader's language; a name the catalogue lacks is shown as it is.
+pub fn weight_label(lang: Lang, name: &str) -> String {
+    lookup(lang, &format!("weight.{name}")).unwrap_or_else(|| name.to_owned())
 }

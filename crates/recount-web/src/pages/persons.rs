@@ -160,7 +160,7 @@ fn links_table(lang: Lang, person: &PersonView) -> Markup {
                         td { (label(link.a)) }
                         td { (label(link.b)) }
                         td.num { (format!("{:.3}", link.score)) }
-                        td { @for (field, w) in &link.weights { (field) ": " (format!("{w:+.2}")) br; } }
+                        td { @for (field, w) in &link.weights { (super::weight_label(lang, field)) ": " (format!("{w:+.2}")) br; } }
                         td { @if let Some(d) = &link.decision { (tf(lang, "person.decided", &[("decision", &t(lang, &format!("review.{d}")))])) } }
                     }
                 }

@@ -184,7 +184,7 @@ pub async fn page(
             label { (t(lang, "records.event"))
                 select name="event" {
                     option value="" { (t(lang, "records.any")) }
-                    @for e in &events { option value=(e) selected[*e == query.event] { (e) } }
+                    @for e in &events { option value=(e) selected[*e == query.event] { (super::event_label(lang, e)) } }
                 }
             }
             label { (t(lang, "records.source"))
@@ -198,7 +198,7 @@ pub async fn page(
             label { (t(lang, "records.date_to")) input name="to" value=(query.to) placeholder="2022-12" size="10"; }
             button type="submit" { (t(lang, "records.filter")) }
         }
-        @for d in &bad_dates { p.notice.bad { (d) ": " (t(lang, "import.problem.expected")) " YYYY, YYYY-MM, YYYY-MM-DD" } }
+        @for d in &bad_dates { p.notice.bad { (d) ": " (t(lang, "import.problem.expected")) " " (t(lang, "records.date_forms")) } }
         p #record-count { (tf(lang, "records.count", &[("n", &total)])) }
         @if records.is_empty() {
             p { (t(lang, "records.none")) }
@@ -238,7 +238,7 @@ pub fn record_table(lang: Lang, records: &[StoredRecord]) -> Markup {
                         td { (rec.source) }
                         td { (rec.record_id) }
                         td.name { (rec.full_name().unwrap_or_default()) }
-                        td { (opt(rec.event.as_ref())) }
+                        td { (rec.event.as_ref().map(|e| super::event_label(lang, e.as_str())).unwrap_or_default()) }
                         td { (opt(rec.event_date.as_ref())) }
                         td { (rec.place.as_deref().unwrap_or("")) }
                         td { (opt(rec.age.as_ref())) }
@@ -261,7 +261,12 @@ pub fn fields(lang: Lang, rec: &Record) -> Vec<(&'static str, String)> {
         ("field.source", rec.source.to_string()),
         ("field.record_id", rec.record_id.clone()),
         ("field.name", rec.full_name().unwrap_or_default()),
-        ("field.sex", opt(rec.sex.as_ref())),
+        (
+            "field.sex",
+            rec.sex
+                .map(|s| super::sex_label(lang, s))
+                .unwrap_or_default(),
+        ),
         ("field.birth_date", opt(rec.birth_date.as_ref())),
         (
             "field.birth_place",
@@ -282,7 +287,13 @@ pub fn fields(lang: Lang, rec: &Record) -> Vec<(&'static str, String)> {
         ),
         ("field.origin", opt(rec.origin.as_ref())),
         ("field.residence", rec.residence.clone().unwrap_or_default()),
-        ("field.event", opt(rec.event.as_ref())),
+        (
+            "field.event",
+            rec.event
+                .as_ref()
+                .map(|e| super::event_label(lang, e.as_str()))
+                .unwrap_or_default(),
+        ),
         ("field.event_date", opt(rec.event_date.as_ref())),
         ("field.place", rec.place.clone().unwrap_or_default()),
         (

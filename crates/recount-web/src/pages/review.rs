@@ -80,7 +80,7 @@ pub async fn page(State(app): State<App>, ctx: Ctx, Query(q): Query<Saved>) -> P
                 h2 { (t(lang, "review.weights")) }
                 table.weights {
                     thead { tr { th { (t(lang, "review.field")) } th.num { (t(lang, "review.weight")) } } }
-                    tbody { @for (field, w) in &pair.weights { tr { td { (field) } td.num { (format!("{w:+.2}")) } } } }
+                    tbody { @for (field, w) in &pair.weights { tr { td { (super::weight_label(lang, field)) } td.num { (format!("{w:+.2}")) } } } }
                 }
             }
         }
@@ -155,17 +155,22 @@ pub async fn link(State(app): State<App>, ctx: Ctx) -> PageResult {
                     Ok(Ok(o.persons))
                 }
                 Err(recount_pipeline::PipelineError::Store(e)) => Err(e),
-                Err(e) => Ok(Err(e.to_string())),
+                Err(e) => {
+                    // Linkage reads no file, so this is not expected; the log has it, the page
+                    // says so in the reader's language.
+                    eprintln!("link: {e}");
+                    Ok(Err(()))
+                }
             }
         })
         .await?;
     match outcome {
         Ok(persons) => Ok(Redirect::to(&format!("/review?linked={persons}")).into_response()),
-        Err(message) => {
+        Err(()) => {
             let lang = ctx.lang;
             let body = html! {
                 h1 { (t(lang, "review.title")) }
-                p.notice.bad role="alert" { (message) }
+                p.notice.bad role="alert" { (t(lang, "review.link_failed")) }
             };
             Ok(render(layout(&ctx, &t(lang, "review.title"), body)))
         }

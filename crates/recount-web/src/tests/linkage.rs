@@ -1,4 +1,4 @@
-//! Review decisions and estimates over persons in the store.
+//! Review decisions over persons in the store.
 
 use super::harness::{Desk, Session};
 use axum::http::StatusCode;
@@ -109,88 +109,4 @@ async fn a_review_decision_changes_the_persons_at_once() {
     let log = desk.store().audit_log(3).unwrap();
     assert_eq!(log[0].action, "review");
     assert!(log[0].detail.ends_with("different"));
-}
-
-#[tokio::test]
-async fn an_estimate_from_two_lists_is_the_petersen_estimate() {
-    let desk = Desk::new();
-    let s = analyst(&desk).await;
-    // 40 on list A and 30 on list B, 10 of them on both: Lincoln–Petersen gives 40 × 30 / 10 = 120,
-    // which the log-linear independence model reproduces exactly for two lists.
-    let mut csv = String::from("source,record_id,name,event,event_date\n");
-    for i in 0..40 {
-        csv.push_str(&format!("a,{i},Person {i},exit_refused,2022-09\n"));
-    }
-    for i in 30..60 {
-        csv.push_str(&format!("b,{i},Person {i},exit_refused,2022-09\n"));
-    }
-    import(&desk, &s, &csv).await;
-    let store = desk.store();
-    for i in 30..40 {
-        let p = store.new_person().unwrap();
-        store
-            .assign_person(id(&desk, "a", &i.to_string()), p)
-            .unwrap();
-        store
-            .assign_person(id(&desk, "b", &i.to_string()), p)
-            .unwrap();
-    }
-    let r = desk
-        .post_form(
-            "/estimates/run",
-            Some(&s),
-            &[("event", "exit_refused"), ("by", "month")],
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.location()),
-        (StatusCode::SEE_OTHER, "/estimates")
-    );
-    let page = desk.get("/estimates", Some(&s)).await;
-    assert!(
-        page.body
-            .contains("<td>2022-09</td><td class=\"num\">60</td><td class=\"num\">120</td>"),
-        "{}",
-        page.body
-    );
-    assert!(
-        page.body.contains("<svg") && page.body.contains("role=\"img\""),
-        "the chart"
-    );
-    let api = desk.get("/api/estimates", Some(&s)).await;
-    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
-    let median = json["strata"][0]["estimate"]["median"].as_f64().unwrap();
-    assert!((median - 120.0).abs() < 1e-6, "{median}");
-    let lower = json["strata"][0]["estimate"]["lower"].as_f64().unwrap();
-    let upper = json["strata"][0]["estimate"]["upper"].as_f64().unwrap();
-    assert!(lower < 120.0 && upper > 120.0 && lower >= 60.0);
-
-    // A viewer reads the same published figures, and no names.
-    desk.add_user("vera", Role::Viewer);
-    let v = desk.login("vera").await;
-    let page = desk.get("/estimates", Some(&v)).await;
-    assert!(page.body.contains("120") && !page.body.contains("Person 1"));
-    assert!(
-        !page.body.contains("/estimates/run"),
-        "viewers cannot run estimates"
-    );
-    let r = desk
-        .post_form("/estimates/run", Some(&v), &[("by", "none")])
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-}
-
-#[tokio::test]
-async fn a_stratum_the_data_cannot_support_is_refused_with_its_reason() {
-    let desk = Desk::new();
-    let s = analyst(&desk).await;
-    import(&desk, &s, "source,record_id,name\na,1,X\nb,2,Y\n").await;
-    desk.post_form("/estimates/run", Some(&s), &[("by", "none")])
-        .await;
-    let page = desk.get("/estimates", Some(&s)).await;
-    assert!(
-        page.body.contains("do not overlap") || page.body.contains("documented people"),
-        "{}",
-        page.body
-    );
 }

@@ -307,3 +307,121 @@ async fn the_russian_interface_translates_the_pages() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_russian_pages_hold_no_english_but_data() {
+    let desk = Desk::new();
+    desk.add_user("aida", Role::Admin);
+    let s = desk.login("aida").await;
+    let csv = "source,record_id,name,sex,birth_date,event,event_date,place,informant,quote\n\
+горячая_линия,1,Асанов Бекболат,m,1966-03-02,exit_refused,2022-09-25,Верхний Ларс,self,Сказали ждать\n\
+юристы,7,Асанов Бекболат,m,1966-03-02,exit_refused,2022-09,Верхний Ларс,relative,\n\
+юристы,8,Иванов Пётр,m,1965-07-11,summoned,2022-10-03,Ош,witness,\n";
+    let (_, done) = import(&desk, &s, csv).await;
+    assert!(done.unwrap().body.contains("Imported 3"));
+    let linked = desk.post_form("/review/link", Some(&s), &[]).await;
+    assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.body);
+    let switch = desk.get("/lang/ru?next=/", Some(&s)).await;
+    let lang = switch.cookie(crate::auth::LANG_COOKIE).unwrap();
+    let ru = Session {
+        cookie: format!("{}; {lang}", s.cookie),
+        ..s.clone()
+    };
+    let person = desk
+        .store()
+        .record("юристы", "8")
+        .unwrap()
+        .unwrap()
+        .person
+        .expect("linked");
+    let est = desk
+        .post_form("/estimates/run", Some(&ru), &[("by", "all")])
+        .await;
+    assert_eq!(est.status, StatusCode::SEE_OTHER);
+    // Names are not translated: of the program and its command, of file formats and the
+    // Records CSV column `source`, of methods and figures, and the user's.
+    let allowed = [
+        "recount", "estimate", "EN", "RU", "Records", "CSV", "XLSX", "TOML", "source", "BIC",
+        "LCMCR", "dga", "aida",
+    ];
+    for path in [
+        "/".to_owned(),
+        "/sources".into(),
+        "/import".into(),
+        "/records".into(),
+        "/records?q=Бекболат".into(),
+        "/records?from=2022-13".into(),
+        format!("/persons/{}", person.0),
+        "/review".into(),
+        "/estimates".into(),
+        est.location().to_owned(),
+        "/exports".into(),
+        "/audit".into(),
+        "/no-such-page".into(),
+        "/persons/999999".into(),
+    ] {
+        let page = desk.get(&path, Some(&ru)).await;
+        assert!(page.body.contains("lang=\"ru\""), "{path}");
+        let english = super::estimates::english_words(&page.body, &allowed);
+        assert!(english.is_empty(), "{path}: {english:?}");
+    }
+}
+
+#[tokio::test]
+async fn records_are_filtered_by_source_place_event_and_dates() {
+    let desk = Desk::new();
+    let s = analyst(&desk).await;
+    import(&desk, &s, GOOD).await;
+    import(
+        &desk,
+        &s,
+        "source,record_id,name,event,event_date,place\nlawyers,L1,Садыков Нурлан,summoned,2022-11-02,Osh\n",
+    )
+    .await;
+    let names = |body: &str| {
+        [
+            "Асанов Бекболат",
+            "Bekbolot Asanov",
+            "Ivanov Pyotr",
+            "Садыков Нурлан",
+        ]
+        .into_iter()
+        .filter(|n| body.contains(n))
+        .collect::<Vec<_>>()
+    };
+    for (query, want) in [
+        ("source=lawyers", vec!["Садыков Нурлан"]),
+        ("place=Osh", vec!["Ivanov Pyotr", "Садыков Нурлан"]),
+        ("place=Osh&source=hotline", vec!["Ivanov Pyotr"]),
+        ("event=summoned&from=2022-11", vec!["Садыков Нурлан"]),
+        ("event=exit_refused&to=2022-09", vec!["Асанов Бекболат"]),
+    ] {
+        let r = desk.get(&format!("/records?{query}"), Some(&s)).await;
+        assert_eq!(r.status, StatusCode::OK, "{query}");
+        assert_eq!(names(&r.body), want, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn the_api_imports_a_clean_file_and_lists_every_problem_of_a_bad_one() {
+    let desk = Desk::new();
+    let s = analyst(&desk).await;
+    let bad = desk
+        .post_file("/api/import", &s, "h.csv", BAD.as_bytes(), &[], true)
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let problems: serde_json::Value = serde_json::from_str(&bad.body).unwrap();
+    let located: Vec<(u64, &str)> = problems
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["row"].as_u64().unwrap(), p["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(located, [(3, "event_date"), (3, "age")]);
+    assert_eq!(desk.store().record_count().unwrap(), 0, "nothing imported");
+    let good = desk
+        .post_file("/api/import", &s, "h.csv", GOOD.as_bytes(), &[], true)
+        .await;
+    assert_eq!(good.status, StatusCode::OK, "{}", good.body);
+    assert_eq!(good.body, r#"{"imported":3}"#);
+}
