@@ -4,9 +4,11 @@
 use crate::mapping::Mapping;
 use crate::{Options, Problem};
 use recount_types::{
-    AgeRange, CountryCode, EventDate, EventVocabulary, Informant, PartialDate,
+    AgeRange, CountryCode, EventDate, EventTerm, EventVocabulary, Informant, PartialDate,
     RECORDS_CSV_V1_COLUMNS, Record, Sex, SourceName, ValueError, parse_country_list,
 };
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 // Indices into RECORDS_CSV_V1_COLUMNS.
 const SOURCE: usize = 0;
@@ -44,7 +46,27 @@ pub(crate) struct FieldReader {
     source: Option<SourceName>,
     vocabulary: EventVocabulary,
     mapping: Mapping,
+    /// Values parsed before, per field (index into `RECORDS_CSV_V1_COLUMNS`): codes, terms,
+    /// ages and dates repeat from row to row, and parsing one (`RU;KG` is a scan of the code
+    /// table per code) costs more than looking it up. Only valid values are kept.
+    parsed: RefCell<Vec<HashMap<String, Parsed>>>,
 }
+
+/// A parsed value of a typed field.
+#[derive(Debug, Clone)]
+enum Parsed {
+    Sex(Sex),
+    Date(PartialDate),
+    Age(AgeRange),
+    Countries(Vec<CountryCode>),
+    Country(CountryCode),
+    Event(EventTerm),
+    EventDate(EventDate),
+    Informant(Informant),
+}
+
+/// Distinct values remembered per field at most (then new ones are parsed each time).
+const PARSED_CACHE: usize = 4096;
 
 impl FieldReader {
     pub(crate) fn new(file: &str, options: &Options) -> FieldReader {
@@ -53,7 +75,42 @@ impl FieldReader {
             source: options.source.clone(),
             vocabulary: options.vocabulary.clone(),
             mapping: options.mapping.clone().unwrap_or_default(),
+            parsed: RefCell::new(vec![HashMap::new(); RECORDS_CSV_V1_COLUMNS.len()]),
         }
+    }
+
+    /// The value of the typed field `i`, from the cache when it was met before.
+    fn parse_cached(&self, i: usize, value: &str) -> Result<Parsed, Bad> {
+        if let Some(p) = self.parsed.borrow()[i].get(value) {
+            return Ok(p.clone());
+        }
+        let p = self.parse_value(RECORDS_CSV_V1_COLUMNS[i], value)?;
+        let mut cache = self.parsed.borrow_mut();
+        if cache[i].len() < PARSED_CACHE {
+            cache[i].insert(value.to_owned(), p.clone());
+        }
+        Ok(p)
+    }
+
+    /// Parses the value of the typed field `field`.
+    fn parse_value(&self, field: &str, value: &str) -> Result<Parsed, Bad> {
+        Ok(match field {
+            "sex" => Parsed::Sex(value.parse::<Sex>()?),
+            "birth_date" => Parsed::Date(self.date(value)?),
+            "age" => Parsed::Age(value.parse::<AgeRange>()?),
+            "citizenship" => {
+                let parts: Vec<&str> = value
+                    .split(';')
+                    .map(|p| self.mapping.translate(field, p.trim()))
+                    .collect();
+                Parsed::Countries(parse_country_list(&parts.join(";"))?)
+            }
+            "origin" => Parsed::Country(value.parse::<CountryCode>()?),
+            "event" => Parsed::Event(self.vocabulary.term(value)?),
+            "event_date" => Parsed::EventDate(self.event_date(value)?),
+            "informant" => Parsed::Informant(value.parse::<Informant>()?),
+            other => unreachable!("{other} is not a typed field"),
+        })
     }
 
     pub(crate) fn file(&self) -> &str {
@@ -179,7 +236,9 @@ impl FieldReader {
             let Target::Field(i) = target else { continue };
             let field = RECORDS_CSV_V1_COLUMNS[i];
             named |= matches!(i, NAME | GIVEN | FAMILY) && !raw.trim().is_empty();
-            if raw.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            if may_hold_control(raw)
+                && raw.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            {
                 let what = if raw.contains('\0') {
                     "a NUL byte"
                 } else {
@@ -228,48 +287,22 @@ impl FieldReader {
                 "given_name" => rec.given_name = text(),
                 "family_name" => rec.family_name = text(),
                 "patronymic" => rec.patronymic = text(),
-                "sex" => match value.parse::<Sex>().map_err(Bad::from) {
-                    Ok(v) => rec.sex = Some(v),
-                    Err(e) => bad(e),
-                },
-                "birth_date" => match self.date(value) {
-                    Ok(v) => rec.birth_date = Some(v),
+                "sex" | "birth_date" | "age" | "citizenship" | "origin" | "event"
+                | "event_date" | "informant" => match self.parse_cached(i, value) {
+                    Ok(Parsed::Sex(v)) => rec.sex = Some(v),
+                    Ok(Parsed::Date(v)) => rec.birth_date = Some(v),
+                    Ok(Parsed::Age(v)) => rec.age = Some(v),
+                    Ok(Parsed::Countries(v)) => rec.citizenship = v,
+                    Ok(Parsed::Country(v)) => rec.origin = Some(v),
+                    Ok(Parsed::Event(v)) => rec.event = Some(v),
+                    Ok(Parsed::EventDate(v)) => rec.event_date = Some(v),
+                    Ok(Parsed::Informant(v)) => rec.informant = Some(v),
                     Err(e) => bad(e),
                 },
                 "birth_place" => rec.birth_place = text(),
                 "document_id" => rec.document_id = text(),
-                "age" => match value.parse::<AgeRange>().map_err(Bad::from) {
-                    Ok(v) => rec.age = Some(v),
-                    Err(e) => bad(e),
-                },
-                "citizenship" => {
-                    let parts: Vec<&str> = value
-                        .split(';')
-                        .map(|p| self.mapping.translate(field, p.trim()))
-                        .collect();
-                    match parse_country_list(&parts.join(";")).map_err(Bad::from) {
-                        Ok(v) => rec.citizenship = v,
-                        Err(e) => bad(e),
-                    }
-                }
-                "origin" => match value.parse::<CountryCode>().map_err(Bad::from) {
-                    Ok(v) => rec.origin = Some(v),
-                    Err(e) => bad(e),
-                },
                 "residence" => rec.residence = text(),
-                "event" => match self.vocabulary.term(value).map_err(Bad::from) {
-                    Ok(v) => rec.event = Some(v),
-                    Err(e) => bad(e),
-                },
-                "event_date" => match self.event_date(value) {
-                    Ok(v) => rec.event_date = Some(v),
-                    Err(e) => bad(e),
-                },
                 "place" => rec.place = text(),
-                "informant" => match value.parse::<Informant>().map_err(Bad::from) {
-                    Ok(v) => rec.informant = Some(v),
-                    Err(e) => bad(e),
-                },
                 "report_id" => rec.report_id = text(),
                 "quote" => rec.quote = text(),
                 "notes" => rec.notes = text(),
@@ -355,6 +388,13 @@ impl FieldReader {
     }
 }
 
+/// Whether `raw` may hold a control character: C0 (below 0x20) and DEL are single bytes, and
+/// every C1 character (U+0080 to U+009F) starts with the byte 0xC2 in UTF-8. A cheap test that
+/// nearly every cell passes, before the exact one.
+fn may_hold_control(raw: &str) -> bool {
+    raw.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2)
+}
+
 /// Why a value was refused, in the words a problem report uses.
 struct Bad {
     problem: String,
@@ -379,4 +419,17 @@ fn with_date_hint(e: ValueError, value: &str) -> Bad {
         );
     }
     bad
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_quick_control_test_misses_no_control_character() {
+        for c in (0..=0x10_ffff).filter_map(char::from_u32) {
+            if c.is_control() {
+                assert!(super::may_hold_control(&format!("ab{c}d")), "{c:?}");
+            }
+        }
+        assert!(!super::may_hold_control("Асанов Бекболат, Ош"));
+    }
 }

@@ -10,11 +10,14 @@ use recount_import::{
 };
 use recount_names::PreparedName;
 use recount_store::{
-    ImportMode, ImportSummary, PreparedRecord, PutOutcome, SourceDeclaration, SourceOutcome, Store,
+    ImportMode, ImportSummary, NameKeys, PreparedRecord, PutOutcome, SourceDeclaration,
+    SourceOutcome, Store,
 };
 use recount_types::{Record, SourceName};
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 /// What to import and how.
 #[derive(Debug, Clone)]
@@ -74,7 +77,7 @@ impl ImportProgress for () {
 /// search (they would flood it with sound-alikes) and linkage computes its own keys, so storing
 /// them only cost time: about a third of the rows an import writes.
 pub fn name_keys(record: &Record) -> Vec<String> {
-    let name = match record.name.as_deref().filter(|n| !n.trim().is_empty()) {
+    let name = match full_name(record) {
         Some(n) => PreparedName::parse(n),
         None => PreparedName::from_parts(
             record.given_name.as_deref(),
@@ -85,6 +88,62 @@ pub fn name_keys(record: &Record) -> Vec<String> {
     let mut keys = name.blocking_keys();
     keys.retain(|k| !k.starts_with("dm:"));
     keys
+}
+
+/// The `name` the keys come from, when it is not blank (else the parts are used).
+fn full_name(record: &Record) -> Option<&str> {
+    record.name.as_deref().filter(|n| !n.trim().is_empty())
+}
+
+/// [`name_keys`] remembered by name: lists repeat names a lot, and computing a name's keys
+/// costs more than everything else the reader does with a record. Records of one name share
+/// one [`NameKeys`], which also lets the store gather their postings together.
+struct NameKeyCache {
+    map: HashMap<String, Arc<NameKeys>>,
+    /// The lookup key being built, reused between records.
+    probe: String,
+}
+
+/// Names remembered at most (then the cache starts again): a few tens of MiB at most.
+const NAME_CACHE: usize = 1 << 15;
+
+impl NameKeyCache {
+    fn new() -> Self {
+        NameKeyCache {
+            map: HashMap::new(),
+            probe: String::new(),
+        }
+    }
+
+    fn keys(&mut self, record: &Record) -> Arc<NameKeys> {
+        // The parts that decide the keys, each with its length, so that no two differ in
+        // which parts they hold and still spell the same probe.
+        self.probe.clear();
+        match full_name(record) {
+            Some(n) => {
+                let _ = write!(self.probe, "n{}:{n}", n.len());
+            }
+            None => {
+                for part in [&record.given_name, &record.family_name, &record.patronymic] {
+                    match part {
+                        Some(p) => {
+                            let _ = write!(self.probe, "p{}:{p}", p.len());
+                        }
+                        None => self.probe.push('-'),
+                    }
+                }
+            }
+        }
+        if let Some(k) = self.map.get(self.probe.as_str()) {
+            return k.clone();
+        }
+        if self.map.len() >= NAME_CACHE {
+            self.map.clear();
+        }
+        let keys = Arc::new(NameKeys::new(name_keys(record)));
+        self.map.insert(self.probe.clone(), keys.clone());
+        keys
+    }
 }
 
 fn mapping_problem(path: &Path, message: String) -> Problems {
@@ -204,10 +263,21 @@ pub fn run(
     let mode = request.mode;
     std::thread::scope(|scope| {
         let (to_writer, from_reader) = mpsc::sync_channel(BATCHES_IN_FLIGHT);
+        // Written batches go back to the reader, which freed memory is cheaper on (it
+        // allocated it) and which reuses their room.
+        let (to_reader, written) = mpsc::channel();
         let writer_file = file.clone();
-        let writer =
-            scope.spawn(move || write(store, &writer_file, mode, declaration, from_reader, limit));
-        let read = read(reader, &to_writer, progress, limit);
+        let writer = scope.spawn(move || {
+            write(
+                store,
+                &writer_file,
+                mode,
+                declaration,
+                (from_reader, to_reader),
+                limit,
+            )
+        });
+        let read = read(reader, (&to_writer, &written), progress, limit);
         drop(to_writer);
         let written = match writer.join() {
             Ok(w) => w?,
@@ -234,7 +304,10 @@ pub fn run(
 /// invalid rows are kept. Stops early when the writer has stopped (it failed; its error wins).
 fn read(
     reader: RecordReader,
-    to_writer: &mpsc::SyncSender<ToWriter>,
+    (to_writer, written): (
+        &mpsc::SyncSender<ToWriter>,
+        &mpsc::Receiver<Vec<PreparedRecord>>,
+    ),
     progress: &mut dyn ImportProgress,
     limit: usize,
 ) -> Result<Problems, ImportError> {
@@ -242,6 +315,7 @@ fn read(
     let bytes = reader.progress();
     let mut problems = Problems::new(limit);
     let mut batch = Vec::with_capacity(BATCH);
+    let mut names = NameKeyCache::new();
     for (n, row) in reader.enumerate() {
         let row = row?;
         if n % 4096 == 0 {
@@ -249,13 +323,20 @@ fn read(
         }
         match row.result {
             Ok(record) => {
-                let keys = name_keys(&record);
-                batch.push(PreparedRecord::new(record, row.row, keys));
+                let keys = names.keys(&record);
+                batch.push(PreparedRecord::with_name_keys(record, row.row, keys));
             }
             Err(ps) => ps.into_iter().for_each(|p| problems.push(p)),
         }
         if batch.len() == BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            let next = match written.try_recv() {
+                Ok(mut done) => {
+                    done.clear();
+                    done
+                }
+                Err(_) => Vec::with_capacity(BATCH),
+            };
+            let full = std::mem::replace(&mut batch, next);
             if to_writer.send(ToWriter::Records(full)).is_err() {
                 return Ok(problems);
             }
@@ -278,7 +359,7 @@ fn write(
     file: &str,
     mode: ImportMode,
     declaration: Option<(SourceName, SourceDeclaration)>,
-    from_reader: mpsc::Receiver<ToWriter>,
+    (from_reader, to_reader): (mpsc::Receiver<ToWriter>, mpsc::Sender<Vec<PreparedRecord>>),
     limit: usize,
 ) -> Result<Written, PipelineError> {
     let mut batch = store.begin_import(file, mode)?;
@@ -336,6 +417,8 @@ fn write(
                 _ => {}
             }
         }
+        // The reader may have finished; then the batch is simply freed here.
+        let _ = to_reader.send(records);
     }
     if valid && problems.is_empty() {
         return Ok(Written::Committed(batch.commit()?));

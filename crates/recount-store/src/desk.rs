@@ -170,7 +170,7 @@ const CHECK_WORK: usize = 2_000;
 
 /// The record ids of searched words, kept in memory between searches and shared by every
 /// connection of a server: a name search then intersects sorted arrays instead of reading
-/// `name_keys` again, so that even two common words that never meet cost a millisecond.
+/// `name_postings` again, so that even two common words that never meet cost a millisecond.
 ///
 /// A word's list is the union of its keys' posting lists. The whole cache is dropped when an
 /// import commits (the largest import id changes), and the least recently used lists are
@@ -272,13 +272,9 @@ impl NameKeyCache {
 
 /// The ids of records having any of `keys`, ascending, each once.
 fn word_ids(conn: &rusqlite::Connection, keys: &[&str]) -> Result<Vec<i64>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT record_id FROM name_keys WHERE key = ?1 ORDER BY record_id")?;
     let mut out: Vec<i64> = Vec::new();
     for key in keys {
-        let list = stmt
-            .query_map([key], |r| r.get::<_, i64>(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        let list = crate::postings::key_ids(conn, key)?;
         out = if out.is_empty() {
             list
         } else {
@@ -440,7 +436,7 @@ impl Store {
     /// The records matching `filter`: `limit` of them after `after` (from the first match
     /// without it), with a count of all matches up to `count_limit`.
     ///
-    /// A name search intersects the words' record ids (from `name_keys`, kept in `cache`) in
+    /// A name search intersects the words' record ids (from `name_postings`, kept in `cache`) in
     /// record order and checks the other filters on each match; filters alone run as one query on the
     /// `(event, event_first_day, event_last_day)` or `(event_first_day, event_last_day)` index,
     /// with the date window narrowed by the longest event window stored. Neither reads more

@@ -26,11 +26,13 @@ pub mod desk;
 pub mod linkage;
 mod migrations;
 mod persons;
+mod postings;
 mod records;
 mod sources;
 
 pub use migrations::SCHEMA_VERSION;
 pub use persons::PersonAssignment;
+pub use postings::NameKeys;
 pub use records::{
     ImportBatch, ImportMode, ImportSummary, PreparedRecord, PreviousVersion, PutOutcome,
     SourceDeclaration, SourceOutcome, StoredRecord,

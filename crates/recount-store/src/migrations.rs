@@ -36,6 +36,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "desk_indexes",
         sql: include_str!("../migrations/sqlite/0004_desk_indexes.sql"),
     },
+    Migration {
+        version: 5,
+        name: "name_postings",
+        sql: include_str!("../migrations/sqlite/0005_name_postings.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
@@ -48,6 +53,11 @@ fn checksum(sql: &str) -> String {
 }
 
 pub(crate) fn apply(conn: &mut Connection, label: &str) -> Result<()> {
+    apply_through(conn, label, SCHEMA_VERSION)
+}
+
+/// Applies the migrations up to and including `last` (tests build old databases with it).
+pub(crate) fn apply_through(conn: &mut Connection, label: &str, last: i64) -> Result<()> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_version (
             version    INTEGER PRIMARY KEY,
@@ -65,7 +75,7 @@ pub(crate) fn apply(conn: &mut Connection, label: &str) -> Result<()> {
             known: SCHEMA_VERSION,
         });
     }
-    for m in SQLITE {
+    for m in SQLITE.iter().take_while(|m| m.version <= last) {
         let applied: Option<String> = conn
             .query_row(
                 "SELECT checksum FROM schema_version WHERE version = ?1",

@@ -1,5 +1,6 @@
 //! Records: importing them as one transaction, idempotently, and reading them back.
 
+use crate::postings::{NameKeys, PendingPostings};
 use crate::{Db, Result, Store, StoreError};
 use recount_types::{
     AgeRange, CountryCode, EventVocabulary, PersonId, Record, RecordId, SourceName,
@@ -8,6 +9,7 @@ use recount_types::{
 use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What to do with a record whose `record_id` the source already has with different content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,16 +96,104 @@ pub struct PreparedRecord {
     pub record: Record,
     /// The row of the file it was read from.
     pub row: u64,
-    text: [String; 21],
-    hash: [u8; 32],
-    keys: Vec<String>,
+    pub(crate) text: TypedText,
+    pub(crate) hash: [u8; 32],
+    keys: Arc<NameKeys>,
+}
+
+/// The Records CSV v1 text of a record's typed fields (sex, dates, age, codes, event,
+/// informant), written into one buffer: the text columns the store keeps and the content hash
+/// read them, and one allocation per record is cheaper than one per field.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TypedText {
+    buf: String,
+    /// Where each typed field's text ends in `buf`, in [`TYPED`] order.
+    ends: [usize; TYPED.len()],
+}
+
+/// The typed fields' columns (indexes into Records CSV v1's columns).
+const TYPED: [usize; 8] = [6, 7, 10, 11, 12, 14, 15, 17];
+
+impl TypedText {
+    fn new(r: &Record) -> TypedText {
+        use std::fmt::Write as _;
+        let mut t = TypedText {
+            buf: String::with_capacity(48),
+            ends: [0; TYPED.len()],
+        };
+        // Each field exactly as `Record::to_csv_v1_row` writes it (their Display forms).
+        for (i, column) in TYPED.iter().enumerate() {
+            let b = &mut t.buf;
+            let _ = match column {
+                6 => r.sex.map_or(Ok(()), |v| write!(b, "{v}")),
+                7 => r.birth_date.map_or(Ok(()), |v| write!(b, "{v}")),
+                10 => r.age.map_or(Ok(()), |v| write!(b, "{v}")),
+                11 => {
+                    for (j, c) in r.citizenship.iter().enumerate() {
+                        if j > 0 {
+                            b.push(';');
+                        }
+                        b.push_str(c.as_str());
+                    }
+                    Ok(())
+                }
+                12 => r.origin.map_or(Ok(()), |v| write!(b, "{v}")),
+                14 => r.event.as_ref().map_or(Ok(()), |v| write!(b, "{v}")),
+                15 => r.event_date.map_or(Ok(()), |v| write!(b, "{v}")),
+                _ => r.informant.map_or(Ok(()), |v| write!(b, "{v}")),
+            };
+            t.ends[i] = t.buf.len();
+        }
+        t
+    }
+
+    /// The text of the typed column `column`; empty when the field is absent.
+    pub(crate) fn get(&self, column: usize) -> &str {
+        let i = TYPED
+            .iter()
+            .position(|c| *c == column)
+            .expect("a typed column");
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.buf[start..self.ends[i]]
+    }
+}
+
+/// [`content_hash`] of `r`'s Records CSV v1 row, without building the row.
+fn record_hash(r: &Record, typed: &TypedText) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for column in 0..21 {
+        let text: &str = match column {
+            0 => r.source.as_str(),
+            1 => &r.record_id,
+            2 => r.name.as_deref().unwrap_or(""),
+            3 => r.given_name.as_deref().unwrap_or(""),
+            4 => r.family_name.as_deref().unwrap_or(""),
+            5 => r.patronymic.as_deref().unwrap_or(""),
+            8 => r.birth_place.as_deref().unwrap_or(""),
+            9 => r.document_id.as_deref().unwrap_or(""),
+            13 => r.residence.as_deref().unwrap_or(""),
+            16 => r.place.as_deref().unwrap_or(""),
+            18 => r.report_id.as_deref().unwrap_or(""),
+            19 => r.quote.as_deref().unwrap_or(""),
+            20 => r.notes.as_deref().unwrap_or(""),
+            column => typed.get(column),
+        };
+        h.update(text.as_bytes());
+        h.update([0x1f]);
+    }
+    h.finalize().into()
 }
 
 impl PreparedRecord {
     /// Prepares `record`, read from `row`, with the blocking keys of its name.
     pub fn new(record: Record, row: u64, name_keys: Vec<String>) -> PreparedRecord {
-        let text = record.to_csv_v1_row();
-        let hash = content_hash(&text);
+        Self::with_name_keys(record, row, Arc::new(NameKeys::new(name_keys)))
+    }
+
+    /// As [`PreparedRecord::new`], with keys that records of the same name may share.
+    pub fn with_name_keys(record: Record, row: u64, name_keys: Arc<NameKeys>) -> PreparedRecord {
+        let text = TypedText::new(&record);
+        let hash = record_hash(&record, &text);
         PreparedRecord {
             record,
             row,
@@ -129,6 +219,13 @@ pub struct ImportBatch<'s> {
     /// Records that existed before this import and were met in it (database id → row), so that
     /// a second occurrence is caught even when the first changed nothing.
     seen_existing: HashMap<i64, u64>,
+    /// Name postings of the inserted records, not yet written.
+    postings: PendingPostings,
+    /// How many records the table held before this import (the largest id, an upper bound).
+    records_before: i64,
+    /// The `CREATE INDEX` statements of the `records` indexes this import dropped, to run again
+    /// before it commits (see [`ImportBatch::defer_indexes`]).
+    deferred_indexes: Vec<String>,
     summary: ImportSummary,
 }
 
@@ -139,14 +236,19 @@ const IMPORT_CACHE_KIB: i64 = 256 * 1024;
 const DEFAULT_CACHE_KIB: i64 = 64 * 1024;
 /// How many reports an import remembers; past it, lookups go to the database.
 const REPORT_CACHE: usize = 1 << 16;
+/// An import that has inserted this many records, and at least as many as the table held
+/// before, builds the secondary indexes of `records` anew at its end instead of adding to them
+/// record by record: sorting all entries once costs a fraction of a million B-tree inserts.
+/// (The store's own tests use a small figure, so that they exercise it.)
+const DEFER_INDEXES_AFTER: u64 = if cfg!(test) { 100 } else { 50_000 };
 
 const INSERT: &str =
     "INSERT INTO records (source_id, record_id, content_hash, import_id, import_row,
     name, given_name, family_name, patronymic, sex, birth_date, birth_first_day, birth_last_day,
     birth_place, document_id, age_min, age_max, citizenship, origin, residence, event, event_date,
-    event_first_day, event_last_day, place, informant, report_id, quote, notes)
+    event_first_day, event_last_day, place, informant, report_id, quote, notes, name_keys)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-    ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)
+    ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)
     ON CONFLICT (source_id, record_id) DO NOTHING";
 
 const UPDATE: &str = "UPDATE records SET source_id = ?1, record_id = ?2, content_hash = ?3,
@@ -154,11 +256,14 @@ const UPDATE: &str = "UPDATE records SET source_id = ?1, record_id = ?2, content
     patronymic = ?9, sex = ?10, birth_date = ?11, birth_first_day = ?12, birth_last_day = ?13,
     birth_place = ?14, document_id = ?15, age_min = ?16, age_max = ?17, citizenship = ?18,
     origin = ?19, residence = ?20, event = ?21, event_date = ?22, event_first_day = ?23,
-    event_last_day = ?24, place = ?25, informant = ?26, report_id = ?27, quote = ?28, notes = ?29
-    WHERE id = ?30";
+    event_last_day = ?24, place = ?25, informant = ?26, report_id = ?27, quote = ?28, notes = ?29,
+    name_keys = ?30
+    WHERE id = ?31";
 
 /// SHA-256 of the record's 21 Records CSV v1 values in column order, each followed by 0x1F.
-/// Stored with the record; never change how it is computed without a migration.
+/// Stored with the record; never change how it is computed without a migration. Imports
+/// compute it with [`record_hash`], which must agree with this definition (a test checks).
+#[cfg(test)]
 pub(crate) fn content_hash(row: &[String; 21]) -> [u8; 32] {
     let mut h = Sha256::new();
     for v in row {
@@ -179,6 +284,8 @@ impl Store {
             rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Deferred)?;
         tx.execute("INSERT INTO imports (file_name) VALUES (?1)", [file_name])?;
         let import_id = tx.last_insert_rowid();
+        let max_id: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM records", [], |r| r.get(0))?;
         Ok(ImportBatch {
             tx: Some(tx),
             conn,
@@ -188,6 +295,9 @@ impl Store {
             sources: HashMap::new(),
             reports: HashMap::new(),
             seen_existing: HashMap::new(),
+            postings: PendingPostings::new(max_id),
+            records_before: max_id,
+            deferred_indexes: Vec::new(),
             summary: ImportSummary::default(),
         })
     }
@@ -340,33 +450,39 @@ impl ImportBatch<'_> {
             record.given_name,
             record.family_name,
             record.patronymic,
-            none(&text[6]),
-            none(&text[7]),
+            none(text.get(6)),
+            none(text.get(7)),
             record.birth_date.map(|d| d.first_day()),
             record.birth_date.map(|d| d.last_day()),
             record.birth_place,
             record.document_id,
             record.age.map(|a| a.min()),
             record.age.map(|a| a.max()),
-            none(&text[11]),
-            none(&text[12]),
+            none(text.get(11)),
+            none(text.get(12)),
             record.residence,
-            none(&text[14]),
-            none(&text[15]),
+            none(text.get(14)),
+            none(text.get(15)),
             record.event_date.map(|d| d.first_day()),
             record.event_date.map(|d| d.last_day()),
             record.place,
-            none(&text[17]),
+            none(text.get(17)),
             report_id,
             record.quote,
             record.notes,
+            keys.stored(),
         ];
         let tx = self.tx.as_ref().expect("an open import transaction");
         let inserted = tx.prepare_cached(INSERT)?.execute(values)?;
         if inserted == 1 {
             let id = tx.last_insert_rowid();
-            put_keys(tx, id, keys)?;
+            self.postings.add(tx, id, keys)?;
             self.summary.inserted += 1;
+            if self.summary.inserted
+                == DEFER_INDEXES_AFTER.max(u64::try_from(self.records_before).unwrap_or(0))
+            {
+                self.defer_indexes()?;
+            }
             return Ok(PutOutcome::Inserted(RecordId(id)));
         }
         let (id, stored_hash, import_id, import_row): (i64, Vec<u8>, i64, i64) = tx
@@ -408,15 +524,42 @@ impl ImportBatch<'_> {
                 },
             });
         }
+        let old_keys = crate::postings::record_keys(tx, id)?;
         let mut update = tx.prepare_cached(UPDATE)?;
         let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
         all.push(&id);
         update.execute(&all[..])?;
         drop(update);
-        tx.execute("DELETE FROM name_keys WHERE record_id = ?1", [id])?;
-        put_keys(tx, id, keys)?;
+        crate::postings::replace_keys(tx, id, &old_keys, keys.keys())?;
         self.summary.updated += 1;
         Ok(PutOutcome::Updated(RecordId(id)))
+    }
+
+    /// Drops the non-unique indexes of `records` (the desk's event and date indexes), noting
+    /// how to create them again at commit. Inside the transaction: an import rolled back
+    /// leaves them as they were, and readers keep seeing them until the import commits.
+    fn defer_indexes(&mut self) -> Result<()> {
+        let tx = self.tx.as_ref().expect("an open import transaction");
+        let mut stmt = tx.prepare(
+            "SELECT m.name, m.sql FROM pragma_index_list('records') l
+             JOIN sqlite_master m ON m.type = 'index' AND m.name = l.name
+             WHERE l.origin = 'c' AND l.\"unique\" = 0 AND m.sql IS NOT NULL
+             ORDER BY m.name",
+        )?;
+        let indexes = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        drop(stmt);
+        for (name, sql) in indexes {
+            tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+            self.deferred_indexes.push(sql);
+        }
+        Ok(())
+    }
+
+    #[cfg(test)]
+    pub(crate) fn deferred_index_count(&self) -> usize {
+        self.deferred_indexes.len()
     }
 
     /// The counts so far.
@@ -433,6 +576,10 @@ impl ImportBatch<'_> {
     pub fn commit(mut self) -> Result<ImportSummary> {
         let s = self.summary;
         let tx = self.tx.take().expect("an open import transaction");
+        self.postings.flush(&tx)?;
+        for sql in self.deferred_indexes.drain(..) {
+            tx.execute_batch(&sql)?;
+        }
         tx.execute(
             "UPDATE imports SET rows = ?2, inserted = ?3, updated = ?4, unchanged = ?5 WHERE id = ?1",
             params![self.import_id, s.rows as i64, s.inserted as i64, s.updated as i64, s.unchanged as i64],
@@ -440,21 +587,6 @@ impl ImportBatch<'_> {
         tx.commit()?;
         Ok(s)
     }
-}
-
-/// Writes a record's name keys, one prepared statement run per key. (A statement inserting
-/// several rows makes SQLite keep a statement journal, which costs more than it saves.)
-fn put_keys(tx: &rusqlite::Transaction<'_>, id: i64, keys: &[String]) -> Result<()> {
-    if keys.is_empty() {
-        return Ok(());
-    }
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO name_keys (key, record_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-    )?;
-    for k in keys {
-        stmt.execute(params![k, id])?;
-    }
-    Ok(())
 }
 
 /// A record read back from the store.
@@ -585,9 +717,6 @@ impl Store {
     /// The blocking keys stored for a record's name, sorted.
     pub fn name_keys(&self, record: RecordId) -> Result<Vec<String>> {
         let Db::Sqlite(conn) = &self.db;
-        let mut stmt =
-            conn.prepare("SELECT key FROM name_keys WHERE record_id = ?1 ORDER BY key")?;
-        let rows = stmt.query_map([record.0], |r| r.get(0))?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        crate::postings::record_keys(conn, record.0)
     }
 }

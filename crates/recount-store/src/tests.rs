@@ -2,7 +2,7 @@
 //! backend, once it exists, runs the same suite.
 
 use super::*;
-use recount_types::{EventVocabulary, Record, Source};
+use recount_types::{EventVocabulary, Record, RecordId, Source};
 
 /// One fresh, empty store per backend available in this run.
 fn backends() -> Vec<Store> {
@@ -289,4 +289,258 @@ fn a_newer_schema_is_refused() {
         Store::open(&path),
         Err(StoreError::TooNew { found: 9999, .. })
     ));
+}
+
+/// Every posting row against the keys stored with each record: the same (key, record) pairs.
+fn assert_postings_match_record_keys(store: &Store) {
+    let Db::Sqlite(conn) = &store.db;
+    let mut from_records = std::collections::BTreeSet::new();
+    let mut stmt = conn
+        .prepare("SELECT r.id, j.value FROM records r, json_each(r.name_keys) j")
+        .unwrap();
+    for row in stmt
+        .query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, i64>(0)?)))
+        .unwrap()
+    {
+        from_records.insert(row.unwrap());
+    }
+    let mut from_postings = std::collections::BTreeSet::new();
+    let mut stmt = conn
+        .prepare("SELECT key, bucket, ids FROM name_postings")
+        .unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    while let Some(r) = rows.next().unwrap() {
+        let key: String = r.get(0).unwrap();
+        let mut ids = Vec::new();
+        let blob: Vec<u8> = r.get(2).unwrap();
+        crate::postings::decode_into(r.get(1).unwrap(), &blob, &mut ids);
+        assert!(!ids.is_empty(), "an empty posting row for {key}");
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{key}: {ids:?}");
+        for id in ids {
+            from_postings.insert((key.clone(), id));
+        }
+    }
+    assert_eq!(from_postings, from_records);
+}
+
+fn search(store: &Store, groups: &[&[&str]]) -> Vec<String> {
+    let filter = crate::desk::RecordFilter {
+        name_key_groups: groups
+            .iter()
+            .map(|g| g.iter().map(|k| (*k).to_owned()).collect())
+            .collect(),
+        ..Default::default()
+    };
+    let page = store
+        .find_records(
+            &filter,
+            None,
+            100,
+            100,
+            &crate::desk::NameKeyCache::new(1000),
+        )
+        .unwrap();
+    page.keys.into_iter().map(|(_, k)| k.record_id).collect()
+}
+
+fn keys(ks: &[&str]) -> Vec<String> {
+    ks.iter().map(|k| (*k).to_owned()).collect()
+}
+
+#[test]
+fn postings_follow_inserts_updates_and_buckets() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut batch = store.begin_import("a.csv", ImportMode::Strict).unwrap();
+    batch
+        .put(&full_record("1"), 2, &keys(&["asanov", "bekbolat"]))
+        .unwrap();
+    batch
+        .put(&full_record("2"), 3, &keys(&["bekbolat", "bekbolat"]))
+        .unwrap();
+    batch.commit().unwrap();
+    // A record with id 65,535 (no keys), so that the next import starts bucket 1 and fills it.
+    {
+        let Db::Sqlite(conn) = &store.db;
+        conn.execute(
+            "INSERT INTO records (id, source_id, record_id, content_hash, import_id, import_row)
+             VALUES (65535, 1, 'filler', x'00', 1, 9)",
+            [],
+        )
+        .unwrap();
+    }
+    let mut batch = store.begin_import("b.csv", ImportMode::Strict).unwrap();
+    for (i, id) in ["3", "4", "5"].iter().enumerate() {
+        let ks = if i == 1 {
+            keys(&["asanov"])
+        } else {
+            keys(&["asanov", "q\"x\\y\u{1}"])
+        };
+        batch.put(&full_record(id), i as u64 + 2, &ks).unwrap();
+    }
+    batch.commit().unwrap();
+    // A later import adds to bucket 1's rows; an update moves record 1 to other keys.
+    let mut batch = store.begin_import("c.csv", ImportMode::Update).unwrap();
+    batch
+        .put(&full_record("6"), 2, &keys(&["bekbolat"]))
+        .unwrap();
+    let mut changed = full_record("1");
+    changed.age = Some("58".parse().unwrap());
+    assert!(matches!(
+        batch
+            .put(&changed, 3, &keys(&["toktogul", "bekbolat"]))
+            .unwrap(),
+        PutOutcome::Updated(_)
+    ));
+    batch.commit().unwrap();
+
+    let id = |r: &str| store.record("hotline", r).unwrap().unwrap().id;
+    assert_eq!(id("3").0, 65536);
+    assert_eq!(store.name_keys(id("1")).unwrap(), ["bekbolat", "toktogul"]);
+    assert_eq!(
+        store.name_keys(id("3")).unwrap(),
+        ["asanov", "q\"x\\y\u{1}"]
+    );
+    assert_eq!(store.name_keys(id("filler")).unwrap(), Vec::<String>::new());
+    assert_eq!(search(&store, &[&["asanov"]]), ["3", "4", "5"]);
+    assert_eq!(search(&store, &[&["bekbolat"]]), ["1", "2", "6"]);
+    assert_eq!(
+        search(&store, &[&["toktogul", "q\"x\\y\u{1}"]]),
+        ["1", "3", "5"]
+    );
+    assert_eq!(
+        search(&store, &[&["asanov"], &["bekbolat"]]),
+        Vec::<String>::new()
+    );
+    assert_postings_match_record_keys(&store);
+
+    // A refused import leaves the postings as they were.
+    let mut batch = store.begin_import("d.csv", ImportMode::Strict).unwrap();
+    batch.put(&full_record("7"), 2, &keys(&["asanov"])).unwrap();
+    drop(batch);
+    assert_eq!(search(&store, &[&["asanov"]]), ["3", "4", "5"]);
+    assert_postings_match_record_keys(&store);
+}
+
+#[test]
+fn a_version_4_database_keeps_its_name_keys_after_migration_5() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        crate::migrations::apply_through(&mut conn, "old", 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO sources (id, name) VALUES (1, 'hotline');
+             INSERT INTO imports (id, file_name) VALUES (1, 'old.csv');
+             INSERT INTO records (id, source_id, record_id, content_hash, import_id, import_row)
+             VALUES (1, 1, 'a', x'00', 1, 2), (2, 1, 'b', x'00', 1, 3),
+                    (70000, 1, 'c', x'00', 1, 4), (70001, 1, 'd', x'00', 1, 5);
+             INSERT INTO name_keys (key, record_id) VALUES
+                 ('s:bekbolat', 1), ('s:asanov', 1), ('s:bekbolat', 70000),
+                 ('s:bekbolat', 2), ('x\"y', 70001);",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(search(&store, &[&["s:bekbolat"]]), ["a", "b", "c"]);
+    assert_eq!(search(&store, &[&["s:bekbolat"], &["s:asanov"]]), ["a"]);
+    assert_eq!(search(&store, &[&["x\"y"]]), ["d"]);
+    assert_eq!(
+        store.name_keys(RecordId(1)).unwrap(),
+        ["s:asanov", "s:bekbolat"]
+    );
+    assert_eq!(store.name_keys(RecordId(70001)).unwrap(), ["x\"y"]);
+    assert_postings_match_record_keys(&store);
+    // New imports add to the moved postings.
+    let mut batch = store.begin_import("new.csv", ImportMode::Strict).unwrap();
+    batch
+        .put(&full_record("e"), 2, &keys(&["s:bekbolat"]))
+        .unwrap();
+    batch.commit().unwrap();
+    assert_eq!(search(&store, &[&["s:bekbolat"]]), ["a", "b", "c", "e"]);
+    assert_postings_match_record_keys(&store);
+}
+
+#[test]
+fn the_streamed_content_hash_is_the_hash_of_the_csv_row() {
+    let mut variants = vec![full_record("1"), Record::new("hotline", "2")];
+    let mut r = full_record("3");
+    r.citizenship = recount_types::parse_country_list("UZ;RU;KG").unwrap();
+    r.event_date = Some("2022-09".parse().unwrap());
+    r.age = Some("57".parse().unwrap());
+    r.sex = Some("f".parse().unwrap());
+    r.informant = None;
+    r.name = None;
+    variants.push(r);
+    for r in variants {
+        let prepared = PreparedRecord::new(r.clone(), 2, vec![]);
+        let row = r.to_csv_v1_row();
+        assert_eq!(
+            prepared.hash,
+            crate::records::content_hash(&row),
+            "{:?}",
+            r.record_id
+        );
+        for column in [6, 7, 10, 11, 12, 14, 15, 17] {
+            assert_eq!(prepared.text.get(column), row[column], "column {column}");
+        }
+    }
+}
+
+#[test]
+fn a_large_import_builds_the_record_indexes_again_and_a_refused_one_keeps_them() {
+    let indexes = |store: &Store| -> Vec<(String, String)> {
+        let Db::Sqlite(conn) = &store.db;
+        let mut stmt = conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records'
+                 AND sql IS NOT NULL ORDER BY name",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let mut store = Store::open_in_memory().unwrap();
+    let before = indexes(&store);
+    assert_eq!(before.len(), 3, "{before:?}");
+    let import = |store: &mut Store, from: usize, commit: bool| {
+        let mut batch = store.begin_import("big.csv", ImportMode::Strict).unwrap();
+        for i in from..from + 250 {
+            let mut r = full_record(&i.to_string());
+            r.event_date = Some(format!("2022-10-{:02}", 1 + i % 28).parse().unwrap());
+            batch.put(&r, i as u64 + 2, &[]).unwrap();
+        }
+        assert_eq!(batch.deferred_index_count(), 3);
+        if commit {
+            batch.commit().unwrap();
+        }
+    };
+    import(&mut store, 0, true);
+    assert_eq!(indexes(&store), before);
+    import(&mut store, 1000, false);
+    assert_eq!(indexes(&store), before);
+    assert_eq!(store.record_count().unwrap(), 250);
+    // The rebuilt indexes serve the desk's date filter.
+    let f = crate::desk::RecordFilter {
+        event: Some("exit_refused".into()),
+        from_day: Some(
+            "2022-10-03"
+                .parse::<recount_types::EventDate>()
+                .unwrap()
+                .first_day(),
+        ),
+        to_day: Some(
+            "2022-10-03"
+                .parse::<recount_types::EventDate>()
+                .unwrap()
+                .last_day(),
+        ),
+        ..Default::default()
+    };
+    let page = store
+        .find_records(&f, None, 100, 1000, &crate::desk::NameKeyCache::new(10))
+        .unwrap();
+    assert_eq!(page.total, 9);
 }
