@@ -105,10 +105,26 @@ fn main() {
             }
         }
     }
+    if std::env::var_os("LINK_SYNTH_DEBUG").is_some() {
+        let mut ev: std::collections::BTreeMap<(bool, u8), usize> = Default::default();
+        for (k, p) in run.blocking.pairs.iter().enumerate() {
+            let g = run.gammas[k];
+            if (1..=3).contains(&g[0]) && g[1] > 0 {
+                *ev.entry((true_of(p.a) == true_of(p.b), g[8])).or_default() += 1;
+            }
+        }
+        println!("DEBUG name agrees + birth known: (true?, event code) -> count {ev:?}");
+    }
     println!("negative evidence on missed true pairs: {neg:?}");
-    let mut pats: std::collections::BTreeMap<String, usize> = Default::default();
-    for (k, p) in run.blocking.pairs.iter().enumerate() {
-        if true_of(p.a) == true_of(p.b) && run.weights[k] <= 0.0 {
+    // The commonest comparison patterns among true pairs scored at or below 0.5 (missed) and
+    // among false pairs scored above it (joined).
+    for (label, want_true) in [("missed", true), ("joined", false)] {
+        let mut pats: std::collections::BTreeMap<String, usize> = Default::default();
+        for (k, p) in run.blocking.pairs.iter().enumerate() {
+            let is_true = true_of(p.a) == true_of(p.b);
+            if is_true != want_true || (run.weights[k] > 0.0) == want_true {
+                continue;
+            }
             let d: Vec<String> = recount_link::Comparison::ALL
                 .iter()
                 .enumerate()
@@ -124,11 +140,11 @@ fn main() {
                 .collect();
             *pats.entry(d.join(" ")).or_default() += 1;
         }
-    }
-    let mut pats: Vec<_> = pats.into_iter().collect();
-    pats.sort_by_key(|p| std::cmp::Reverse(p.1));
-    for (p, n) in pats.iter().take(12) {
-        println!("  missed x{n}: {p}");
+        let mut pats: Vec<_> = pats.into_iter().collect();
+        pats.sort_by_key(|p| std::cmp::Reverse(p.1));
+        for (p, n) in pats.iter().take(12) {
+            println!("  {label} x{n}: {p}");
+        }
     }
     println!(
         "true pairs among candidates {found}, of them scored above 0.5: {above}; false pairs above 0.5: {false_above}"

@@ -85,6 +85,8 @@ impl Comparison {
             Comparison::Citizenship => &["origin_same", "overlap", "disjoint"],
             Comparison::Document => &["exact", "one_edit", "different"],
             Comparison::Event => &[
+                "same_event_same_day",
+                "same_event_overlapping",
                 "same_event_same_time",
                 "same_event",
                 "same_time_other_event",
@@ -118,6 +120,10 @@ impl fmt::Display for Comparison {
 
 /// Days within which two events are taken to be "at the same time".
 const EVENT_WINDOW_DAYS: i32 = 31;
+
+/// The widest window (in days, first to last) still read as a day: a day, or a range of a
+/// few days ("the weekend of …").
+const EVENT_DAY_WIDTH: i32 = 3;
 
 /// Compares two records.
 pub fn compare(ds: &Dataset, i: RecordIndex, j: RecordIndex) -> Gamma {
@@ -405,13 +411,18 @@ fn event_level(ds: &Dataset, i: usize, j: usize) -> u8 {
     if !have_dates && !have_terms {
         return 0;
     }
-    let close = have_dates && wa.0 - EVENT_WINDOW_DAYS <= wb.1 && wb.0 - EVENT_WINDOW_DAYS <= wa.1;
+    let near = |slack: i32| have_dates && wa.0 - slack <= wb.1 && wb.0 - slack <= wa.1;
     let same = have_terms && ea == eb;
-    match (same, close) {
-        (true, true) => 1,
-        (true, false) => 2,
-        (false, true) => 3,
-        (false, false) => 4,
+    let narrow = |w: (i32, i32)| w.1 - w.0 < EVENT_DAY_WIDTH;
+    match (same, near(EVENT_WINDOW_DAYS)) {
+        // The same event on the same day (a day's slip either way: time zones, the night
+        // crossing) is far stronger evidence than the same month.
+        (true, true) if narrow(wa) && narrow(wb) && near(1) => 1,
+        (true, true) if near(0) => 2,
+        (true, true) => 3,
+        (true, false) => 4,
+        (false, true) => 5,
+        (false, false) => 6,
     }
 }
 

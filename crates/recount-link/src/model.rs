@@ -150,7 +150,7 @@ fn default_m(c: Comparison) -> &'static [f64] {
         Comparison::Residence => &[0.6, 0.15, 0.1, 0.15],
         Comparison::Citizenship => &[0.8, 0.15, 0.05],
         Comparison::Document => &[0.9, 0.06, 0.04],
-        Comparison::Event => &[0.4, 0.2, 0.1, 0.3],
+        Comparison::Event => &[0.3, 0.15, 0.1, 0.1, 0.05, 0.3],
     }
 }
 
@@ -166,7 +166,7 @@ fn default_u(c: Comparison) -> Vec<f64> {
         Comparison::Residence => &[0.01, 0.01, 0.02],
         Comparison::Citizenship => &[0.3, 0.2],
         Comparison::Document => &[1e-6, 1e-5],
-        Comparison::Event => &[0.02, 0.2, 0.05],
+        Comparison::Event => &[0.002, 0.01, 0.02, 0.2, 0.05],
     };
     let mut u = u.to_vec();
     u.push(1.0 - u.iter().sum::<f64>());

@@ -36,8 +36,8 @@ pub struct NameFeatures {
     pub given_key: Option<String>,
     pub surname_key: Option<String>,
     pub sex: Option<Sex>,
-    /// The name gives a given name or a surname but not both: agreeing with it says less than
-    /// agreeing with a full name.
+    /// The name gives a given name or a surname but not both (an initial does not count):
+    /// agreeing with it says less than agreeing with a full name.
     pub partial: bool,
 }
 
@@ -82,7 +82,9 @@ impl NameFeatures {
                 part_keys.push(key);
             }
         }
-        let partial = prepared.given_key().is_none() || prepared.surname_key().is_none();
+        // An initial ("Nurlan I.") says no more than a missing part.
+        let known = |k: Option<&str>| k.is_some_and(|k| k.chars().count() > 1);
+        let partial = !known(prepared.given_key()) || !known(prepared.surname_key());
         Some(NameFeatures {
             partial,
             given_key: prepared.given_key().map(str::to_owned),

@@ -106,3 +106,46 @@ fn places_and_documents_compare_across_scripts_and_forms() {
         "different"
     );
 }
+
+#[test]
+fn event_levels_tell_the_same_day_from_the_same_month() {
+    let vocab = recount_types::EventVocabulary::default();
+    let rows = [
+        ("exit_refused", "2022-09-25"),
+        ("exit_refused", "2022-09-26"),
+        ("exit_refused", "2022-09"),
+        ("exit_refused", "2022-10-20"),
+        ("exit_refused", "2023-02-01"),
+        ("summoned", "2022-09-25"),
+        ("summoned", "2023-03-01"),
+        ("exit_refused", "2022-09-24/2022-09-26"),
+        ("exit_refused", "2022-09-01/2022-09-30"),
+    ];
+    let records: Vec<Record> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, (term, date))| {
+            let mut r = Record::new(format!("s{k}"), "1");
+            r.event = Some(vocab.term(term).unwrap());
+            r.event_date = Some(date.parse().unwrap());
+            r
+        })
+        .collect();
+    let ds = Dataset::from_records(&records, &DedupePolicy::default());
+    let level = |i: u32, j: u32| {
+        Comparison::Event.level_label(compare(&ds, i, j)[Comparison::Event.index()])
+    };
+    assert_eq!(level(0, 1), "same_event_same_day", "a day apart");
+    assert_eq!(level(0, 7), "same_event_same_day", "a three-day range");
+    assert_eq!(level(0, 2), "same_event_overlapping", "a day in its month");
+    assert_eq!(level(0, 8), "same_event_overlapping", "a month-long range");
+    assert_eq!(level(0, 3), "same_event_same_time", "25 days apart");
+    assert_eq!(level(0, 4), "same_event");
+    assert_eq!(level(0, 5), "same_time_other_event");
+    assert_eq!(level(0, 6), "different");
+    assert_eq!(
+        level(2, 3),
+        "same_event_same_time",
+        "a month and a day 20 days after it"
+    );
+}
