@@ -145,11 +145,17 @@ pub struct Chain<'a> {
     /// 1 − λ and λ / (1 − λ), J × K (λ itself is never needed).
     one_m: Vec<f64>,
     ratio: Vec<f64>,
+    /// The class weights π_k.
+    pi: Vec<f64>,
+    /// log π_k, kept only while some π_k is below [`PI_LOGS`] (`pi_logs`); else log π_k = ln(π_k).
     log_pi: Vec<f64>,
-    /// log(π_k ∏_j (1 − λ_jk)), its maximum, and exp(· − max): the weight of "recorded by no list".
-    log_w0: Vec<f64>,
-    w0_max: f64,
+    pi_logs: bool,
+    /// π_k ∏_j (1 − λ_jk) (the weight of "recorded by no list") divided by exp(`w0_scale`), which
+    /// is 0 unless the products underflow and the weights were computed in logs.
     e0: Vec<f64>,
+    w0_scale: f64,
+    /// Scratch for the weights in logs, when products underflow.
+    log_w0: Vec<f64>,
     alpha: f64,
     n0: u64,
     n0_k: Vec<u64>,
@@ -162,6 +168,8 @@ pub struct Chain<'a> {
     /// Classes by decreasing size at the previous sweep: the multinomials visit them in this order.
     order: Vec<usize>,
     suffix: Vec<f64>,
+    /// The last stick-breaking proportions (V_k, 1 − V_k).
+    stick: Vec<(f64, f64)>,
 }
 
 /// A seed for chain `c` derived from the run's seed (SplitMix64 of both).
@@ -174,6 +182,10 @@ pub fn chain_seed(seed: u64, c: usize) -> u64 {
 }
 
 const TINY: f64 = 1e-300;
+
+/// Below this a class weight π_k is also kept in logs (its product with the lists' terms could
+/// underflow).
+const PI_LOGS: f64 = 1e-280;
 
 impl<'a> Chain<'a> {
     /// A chain started from the prior, with its own seed.
@@ -189,10 +201,12 @@ impl<'a> Chain<'a> {
             b_alpha: config.b_alpha,
             one_m: vec![0.5; k * j],
             ratio: vec![1.0; k * j],
-            log_pi: vec![-(k as f64).ln(); k],
-            log_w0: vec![0.0; k],
-            w0_max: 0.0,
+            pi: vec![1.0 / k as f64; k],
+            log_pi: vec![0.0; k],
+            pi_logs: false,
             e0: vec![0.0; k],
+            w0_scale: 0.0,
+            log_w0: vec![0.0; k],
             alpha: 1.0,
             n0: 0,
             n0_k: vec![0; k],
@@ -203,22 +217,17 @@ impl<'a> Chain<'a> {
             sizes: vec![0; k],
             order: (0..k).collect(),
             suffix: vec![0.0; k + 1],
+            stick: vec![(0.0, 1.0); k],
         };
         // Start λ and the weights from their priors (α = 1).
         for i in 0..k * j {
             let u = uniform(&mut chain.rng);
             chain.set_lambda(i, u, 1.0 - u);
         }
-        let mut cum = 0.0;
-        for kk in 0..k {
-            if kk + 1 == k {
-                chain.log_pi[kk] = cum;
-            } else {
-                let v = uniform(&mut chain.rng).clamp(1e-12, 1.0 - 1e-12);
-                chain.log_pi[kk] = v.ln() + cum;
-                cum += (-v).ln_1p();
-            }
-        }
+        chain.set_sticks(|rng, _| {
+            let v = uniform(rng).clamp(1e-12, 1.0 - 1e-12);
+            (v, 1.0 - v)
+        });
         chain.refresh_weights();
         chain
     }
@@ -230,35 +239,99 @@ impl<'a> Chain<'a> {
         self.ratio[i] = lam / one_m;
     }
 
+    /// Sets π from stick-breaking proportions (V_k, 1 − V_k) drawn by `draw(rng, k)` for k < K − 1;
+    /// returns log π_K (= Σ_k log(1 − V_k), each 1 − V_k floored at 1e-12).
+    fn set_sticks(
+        &mut self,
+        mut draw: impl FnMut(&mut Xoshiro256PlusPlus, usize) -> (f64, f64),
+    ) -> f64 {
+        let k = self.k;
+        // Products, not sums of logs: each factor is at least 1e-12 (1 − V) or TINY (V), so only
+        // a weight can underflow, and then the weights are also kept in logs.
+        let mut cum = 1.0;
+        let mut small = false;
+        for kk in 0..k {
+            if kk + 1 == k {
+                self.pi[kk] = cum;
+            } else {
+                let (v, one_m_v) = draw(&mut self.rng, kk);
+                let v = v.max(TINY);
+                let one_m_v = one_m_v.max(1e-12);
+                self.pi[kk] = v * cum;
+                small |= self.pi[kk] < PI_LOGS;
+                cum *= one_m_v;
+                self.stick[kk] = (v, one_m_v);
+            }
+        }
+        self.pi_logs = small;
+        if small {
+            let mut log_cum = 0.0;
+            for kk in 0..k {
+                if kk + 1 == k {
+                    self.log_pi[kk] = log_cum;
+                } else {
+                    let (v, one_m_v) = self.stick[kk];
+                    self.log_pi[kk] = v.ln() + log_cum;
+                    log_cum += one_m_v.ln();
+                }
+            }
+        }
+        cum.ln()
+    }
+
+    /// log π_k.
+    fn log_pi(&self, kk: usize) -> f64 {
+        if self.pi_logs {
+            self.log_pi[kk]
+        } else {
+            self.pi[kk].ln()
+        }
+    }
+
     /// The current N.
     pub fn population(&self) -> u64 {
         self.data.n + self.n0
     }
 
-    /// Recomputes log(π_k ∏_j (1 − λ_jk)) and its scaled exponentials.
+    /// Recomputes the weights π_k ∏_j (1 − λ_jk) of "recorded by no list": as products (no
+    /// logarithms) unless the largest underflows, then in logs scaled by their maximum.
     fn refresh_weights(&mut self) {
         let k = self.k;
         let j = self.data.lists;
-        for kk in 0..k {
-            // A product is cheaper than J logarithms; fall back to logs if it underflows.
-            let mut prod = 1.0;
-            for l in 0..j {
-                prod *= self.one_m[l * k + kk];
+        self.e0.copy_from_slice(&self.pi);
+        for l in 0..j {
+            for (e, o) in self.e0.iter_mut().zip(&self.one_m[l * k..(l + 1) * k]) {
+                *e *= o;
             }
-            let log_base = if prod > 1e-250 {
-                prod.ln()
-            } else {
-                (0..j).map(|l| self.one_m[l * k + kk].ln()).sum()
-            };
-            self.log_w0[kk] = self.log_pi[kk] + log_base;
         }
-        self.w0_max = self
+        let max = self.e0.iter().copied().fold(0.0, f64::max);
+        if max > 1e-250 && max.is_finite() {
+            // Classes that underflowed to 0 weigh less than 1e-58 relative to the largest.
+            self.w0_scale = 0.0;
+            return;
+        }
+        self.fill_log_w0();
+        let max = self
             .log_w0
             .iter()
             .copied()
             .fold(f64::NEG_INFINITY, f64::max);
+        self.w0_scale = max;
         for kk in 0..k {
-            self.e0[kk] = (self.log_w0[kk] - self.w0_max).exp();
+            self.e0[kk] = (self.log_w0[kk] - max).exp();
+        }
+    }
+
+    /// log(π_k ∏_j (1 − λ_jk)) into `log_w0`.
+    fn fill_log_w0(&mut self) {
+        let k = self.k;
+        let j = self.data.lists;
+        for kk in 0..k {
+            let mut s = self.log_pi(kk);
+            for l in 0..j {
+                s += self.one_m[l * k + kk].ln();
+            }
+            self.log_w0[kk] = s;
         }
     }
 
@@ -277,6 +350,7 @@ impl<'a> Chain<'a> {
             return total;
         }
         // Extreme values: redo in logs.
+        self.fill_log_w0();
         for kk in 0..k {
             let mut s = self.log_w0[kk];
             for &l in ones {
@@ -310,15 +384,13 @@ impl<'a> Chain<'a> {
                 &mut self.suffix,
                 &mut self.alloc,
             );
-            // A pattern's people fall in few classes: add only those.
-            for kk in 0..k {
-                let a = self.alloc[kk];
-                if a == 0 {
-                    continue;
-                }
-                self.obs_k[kk] += a;
-                for &l in ones {
-                    self.cap[l * k + kk] += a;
+            // Contiguous K-vector additions, without branches.
+            for (o, a) in self.obs_k.iter_mut().zip(&self.alloc) {
+                *o += a;
+            }
+            for &l in ones {
+                for (c, a) in self.cap[l * k..(l + 1) * k].iter_mut().zip(&self.alloc) {
+                    *c += a;
                 }
             }
         }
@@ -343,24 +415,21 @@ impl<'a> Chain<'a> {
         }
         // 3. Stick-breaking weights.
         let mut tail: u64 = m.iter().sum();
-        let mut cum = 0.0;
-        for kk in 0..k {
+        let alpha = self.alpha;
+        let log_pi_last = self.set_sticks(|rng, kk| {
             tail -= m[kk];
-            if kk + 1 == k {
-                self.log_pi[kk] = cum;
-            } else {
-                let (v, one_m_v) =
-                    beta_pair(&mut self.rng, 1.0 + m[kk] as f64, self.alpha + tail as f64);
-                self.log_pi[kk] = v.max(TINY).ln() + cum;
-                cum += one_m_v.max(1e-12).ln();
-            }
-        }
-        let log_pi_last = cum;
+            beta_pair(rng, 1.0 + m[kk] as f64, alpha + tail as f64)
+        });
         self.sizes = m;
         // 4. n0: failures before n successes with success probability 1 − π0.
         self.refresh_weights();
         let e_total: f64 = self.e0.iter().sum();
-        let pi0 = (e_total.ln() + self.w0_max).exp().min(1.0 - 1e-12);
+        let pi0 = if self.w0_scale == 0.0 {
+            e_total
+        } else {
+            (e_total.ln() + self.w0_scale).exp()
+        }
+        .min(1.0 - 1e-12);
         self.n0 = negative_binomial(&mut self.rng, data.n as f64, pi0);
         // 5. The undocumented people's classes.
         multinomial_in_order(
@@ -394,6 +463,7 @@ impl<'a> Chain<'a> {
         };
         self.one_m = permute_lists(&self.one_m);
         self.ratio = permute_lists(&self.ratio);
+        self.pi = order.iter().map(|&kk| self.pi[kk]).collect();
         self.log_pi = order.iter().map(|&kk| self.log_pi[kk]).collect();
         self.n0_k = order.iter().map(|&kk| self.n0_k[kk]).collect();
         self.obs_k = order.iter().map(|&kk| self.obs_k[kk]).collect();

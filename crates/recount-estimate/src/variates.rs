@@ -178,10 +178,7 @@ fn binomial_inversion<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
         let a = (nf + 1.0) * s;
         // (1 − p)^n by repeated squaring: a few multiplications instead of a logarithm and an
         // exponential; its relative error (about n × 1e-16) is far below anything a draw can show.
-        let mut r = match i32::try_from(n) {
-            Ok(n) => (1.0 - p).powi(n),
-            Err(_) => (nf * (-p).ln_1p()).exp(),
-        };
+        let mut r = pow_u64(1.0 - p, n);
         let mut x = 0u64;
         // The mean is below 10: 110 steps are beyond any plausible draw; past them (rounding of the
         // running subtraction) start again, which does not bias the draw.
@@ -198,6 +195,23 @@ fn binomial_inversion<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
             return x;
         }
     }
+}
+
+/// x^n by square-and-multiply with the multiplier chosen by a bit mask, not a branch: the bits of n
+/// vary from draw to draw, and mispredicted branches were most of `powi`'s cost.
+#[inline]
+fn pow_u64(x: f64, n: u64) -> f64 {
+    let one = 1.0f64.to_bits();
+    let mut base = x;
+    let mut r = 1.0;
+    let mut e = n;
+    while e > 0 {
+        let mask = 0u64.wrapping_sub(e & 1);
+        r *= f64::from_bits((base.to_bits() & mask) | (one & !mask));
+        base *= base;
+        e >>= 1;
+    }
+    r
 }
 
 /// Binomial(n, p) for p ≤ ½ and n p ≥ 10 by Hörmann's BTRS (1993).
