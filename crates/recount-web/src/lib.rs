@@ -28,6 +28,7 @@ mod linkage;
 mod pages;
 mod password;
 mod security;
+mod warm;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -98,6 +99,8 @@ pub struct App {
     pub names: Arc<recount_store::desk::NameKeyCache>,
     /// The estimate computing in the background, if any.
     pub(crate) estimates: Arc<jobs::EstimateJobs>,
+    /// Whether the name cache is being warmed (see [`warm`]).
+    pub(crate) warming: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// How many record ids the name-search cache holds at most (8 bytes each: 32 MiB).
@@ -112,6 +115,7 @@ impl App {
             pending: Arc::new(pages::import::Pending::default()),
             names: Arc::new(recount_store::desk::NameKeyCache::new(NAME_CACHE_IDS)),
             estimates: Arc::new(jobs::EstimateJobs::default()),
+            warming: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
     }
 }
@@ -190,7 +194,10 @@ pub fn serve(db_path: &Path, addr: SocketAddr, settings: Settings) -> Result<(),
             .map_err(|source| WebError::Listen { addr, source })?;
         let bound = listener.local_addr().map_err(WebError::Serve)?;
         eprintln!("recount desk listening on http://{bound}");
-        let app = router(App::new(db, settings));
+        let app = App::new(db, settings);
+        // The first searches of common names then find their record ids in memory.
+        warm::spawn(&app);
+        let app = router(app);
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

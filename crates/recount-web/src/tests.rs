@@ -2,7 +2,7 @@
 //! real accounts, and sends requests with `oneshot`.
 
 mod estimates;
-mod harness;
+pub(crate) mod harness;
 mod linkage;
 mod pages;
 mod security;

@@ -292,7 +292,8 @@ pub async fn import(
     user: UserId,
     upload: Upload,
 ) -> Result<Result<u64, Vec<Problem>>, recount_store::StoreError> {
-    app.db
+    let result = app
+        .db
         .call(move |s| {
             let result = crate::ingest::import(s, &upload)?;
             if let Ok(n) = &result {
@@ -304,5 +305,10 @@ pub async fn import(
             }
             Ok(result)
         })
-        .await
+        .await?;
+    if result.is_ok() {
+        // The import emptied the name cache; fill it again in the background.
+        crate::warm::spawn(app);
+    }
+    Ok(result)
 }

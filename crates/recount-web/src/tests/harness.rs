@@ -17,6 +17,8 @@ pub struct Desk {
     pub router: Router,
     #[allow(dead_code)]
     pub db: Db,
+    /// The router's state, shared with it.
+    pub app: App,
 }
 
 #[derive(Debug)]
@@ -69,8 +71,14 @@ impl Desk {
         let path = dir.path().join("project.sqlite");
         Store::create(&path).unwrap();
         let db = Db::open(&path).unwrap();
-        let router = router(App::new(db.clone(), settings));
-        Desk { dir, router, db }
+        let app = App::new(db.clone(), settings);
+        let router = router(app.clone());
+        Desk {
+            dir,
+            router,
+            db,
+            app,
+        }
     }
 
     pub fn path(&self) -> std::path::PathBuf {

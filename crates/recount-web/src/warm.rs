@@ -1,0 +1,169 @@
+//! Warming the name-search cache in the background when the desk starts and after an import,
+//! so that the first search of a common name does not wait for its record ids to be read.
+//!
+//! A name search reads each searched word's record ids from the database once and keeps them in
+//! the shared [`recount_store::desk::NameKeyCache`]; the first search of a very common word
+//! (hundreds of thousands of records) waits tens of milliseconds for that read, and other
+//! searches of cold words wait behind it. Here the words of an evenly spread sample of records
+//! are searched once, most frequent first, one at a time on one connection, until the cache is
+//! three-quarters full: common words are the ones any sample holds, and the costly ones to read;
+//! rare words are cheap to read on demand.
+//!
+//! The server log gets one line with counts and the time taken, never a word.
+
+use crate::App;
+use crate::pages::records::RecordQuery;
+use recount_types::RecordId;
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+/// Records sampled for their words.
+const SAMPLE: u64 = 2_000;
+/// The most words searched.
+const MAX_WORDS: usize = 500;
+
+/// What a warm-up did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Warmed {
+    pub words: usize,
+    /// Record ids the cache holds afterwards.
+    pub ids: usize,
+}
+
+/// The words of the sampled records, most frequent first (ties in word order).
+async fn sample_words(app: &App) -> Result<Vec<String>, recount_store::StoreError> {
+    app.db
+        .call(|s| {
+            let n = s.record_count()?;
+            if n == 0 {
+                return Ok(Vec::new());
+            }
+            // Record ids are given in import order from 1; an evenly spread sample of them
+            // covers every source and import.
+            let step = (n / SAMPLE).max(1);
+            let ids: Vec<RecordId> = (0..SAMPLE.min(n))
+                .map(|i| RecordId((1 + i * step) as i64))
+                .collect();
+            let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+            for r in s.records_by_ids(&ids)? {
+                for word in r.record.full_name().unwrap_or_default().split_whitespace() {
+                    *counts.entry(word.to_lowercase()).or_default() += 1;
+                }
+            }
+            let mut words: Vec<(String, u64)> = counts.into_iter().collect();
+            words.sort_by_key(|w| std::cmp::Reverse(w.1));
+            Ok(words.into_iter().map(|(w, _)| w).collect())
+        })
+        .await
+}
+
+/// Searches the sampled words once each, filling the name cache; `None` when another warm-up
+/// is running.
+pub async fn names(app: &App) -> Result<Option<Warmed>, recount_store::StoreError> {
+    if app.warming.swap(true, Ordering::AcqRel) {
+        return Ok(None);
+    }
+    let result = fill(app).await;
+    app.warming.store(false, Ordering::Release);
+    result.map(Some)
+}
+
+async fn fill(app: &App) -> Result<Warmed, recount_store::StoreError> {
+    let limit = crate::NAME_CACHE_IDS / 4 * 3;
+    let mut words = 0;
+    for word in sample_words(app).await?.into_iter().take(MAX_WORDS) {
+        if app.names.held() >= limit {
+            break;
+        }
+        let (filter, _) = RecordQuery {
+            q: word,
+            ..RecordQuery::default()
+        }
+        .filter();
+        if filter.name_key_groups.is_empty() {
+            continue;
+        }
+        let names = app.names.clone();
+        app.db
+            .call(move |s| s.find_records(&filter, None, 1, 1, &names).map(|_| ()))
+            .await?;
+        words += 1;
+    }
+    Ok(Warmed {
+        words,
+        ids: app.names.held(),
+    })
+}
+
+/// Warms the cache in a background task, logging what it did (counts only).
+pub fn spawn(app: &App) {
+    let app = app.clone();
+    tokio::spawn(async move {
+        let started = Instant::now();
+        match names(&app).await {
+            Ok(Some(w)) => eprintln!(
+                "name cache warmed: {} words, {} record ids, {} ms",
+                w.words,
+                w.ids,
+                started.elapsed().as_millis()
+            ),
+            Ok(None) => {}
+            Err(e) => eprintln!("name cache warm-up failed: {e}"),
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::tests::harness::Desk;
+    use recount_store::accounts::Role;
+    use std::sync::atomic::Ordering;
+    use std::time::{Duration, Instant};
+
+    #[tokio::test]
+    async fn an_import_warms_the_name_cache_and_searches_still_find_every_spelling() {
+        let desk = Desk::new();
+        desk.add_user("aida", Role::Analyst);
+        let s = desk.login("aida").await;
+        let names = [
+            "Асанов Бекболат",
+            "Bekbolot Asanov",
+            "Иванов Пётр",
+            "Sadykov Nurlan",
+        ];
+        let csv: String = std::iter::once("source,record_id,name\n".to_owned())
+            .chain((0..40).map(|i| format!("hotline,{i},{}\n", names[i % 4])))
+            .collect();
+        let checked = desk
+            .post_file("/import", &s, "h.csv", csv.as_bytes(), &[], false)
+            .await;
+        let token = crate::tests::harness::hidden_value(&checked.body, "upload").unwrap();
+        assert_eq!(desk.app.names.held(), 0);
+        desk.post_form("/import/confirm", Some(&s), &[("upload", &token)])
+            .await;
+        // The import's warm-up runs in the background.
+        let started = Instant::now();
+        while desk.app.warming.load(Ordering::Acquire) || desk.app.names.held() == 0 {
+            assert!(started.elapsed() < Duration::from_secs(30), "never warmed");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let held = desk.app.names.held();
+        // Eight distinct words, each in 10 or 20 of the 40 records.
+        assert!(held >= 80, "{held}");
+        // A second warm-up finds the words cached and adds nothing.
+        let again = super::names(&desk.app).await.unwrap().unwrap();
+        assert_eq!((again.words, again.ids), (8, held));
+        let page = desk
+            .get(
+                "/records?q=%D0%91%D0%B5%D0%BA%D0%B1%D0%BE%D0%BB%D0%B0%D1%82",
+                Some(&s),
+            )
+            .await;
+        assert!(page.body.contains("Bekbolot Asanov") && page.body.contains("Асанов Бекболат"));
+        assert!(page.body.contains("20 records"), "{}", page.body);
+        // While one warm-up runs, another does not start.
+        desk.app.warming.store(true, Ordering::Release);
+        assert_eq!(super::names(&desk.app).await.unwrap(), None);
+    }
+}
