@@ -124,6 +124,32 @@ fn main() {
             }
         }
     }
+    // Calibration: candidate pairs by their match probability (pair weight with the
+    // one-to-one adjustment), against the share truly the same person.
+    let mut bins = [(0u64, 0u64, 0f64); 10];
+    for (k, p) in run.blocking.pairs.iter().enumerate() {
+        let w = f64::from(run.weights[k] + run.one_to_one[k]);
+        let prob = 1.0 / (1.0 + (-w * std::f64::consts::LN_2).exp());
+        let b = ((prob * 10.0) as usize).min(9);
+        bins[b].0 += 1;
+        bins[b].1 += u64::from(true_of[p.a as usize] == true_of[p.b as usize]);
+        bins[b].2 += prob;
+    }
+    let calibration: Vec<String> = bins
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.0 > 0)
+        .map(|(i, b)| {
+            format!(
+                "{:.1}-{:.1}: {} pairs, mean p {:.2}, true {:.2}",
+                i as f64 / 10.0,
+                (i + 1) as f64 / 10.0,
+                b.0,
+                b.2 / b.0 as f64,
+                b.1 as f64 / b.0 as f64
+            )
+        })
+        .collect();
     let precision = correct as f64 / linked.max(1) as f64;
     let recall = correct as f64 / true_pairs.max(1) as f64;
     let f1 = 2.0 * precision * recall / (precision + recall).max(1e-12);
@@ -144,6 +170,10 @@ fn main() {
     println!("  training: {:?}", run.training);
     let w = run.model.weights();
     println!("  prior {:.2} bits", w.prior);
+    println!("  calibration (candidate pairs by match probability):");
+    for line in &calibration {
+        println!("    {line}");
+    }
     for (c, cp) in run.model.comparisons.iter().enumerate() {
         let levels: Vec<String> = cp
             .levels
