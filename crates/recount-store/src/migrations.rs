@@ -12,6 +12,10 @@ pub(crate) struct Migration {
     pub version: i64,
     pub name: &'static str,
     pub sql: &'static str,
+    /// Whether the migration rebuilds a table that others reference: then it runs with foreign
+    /// keys off (dropping the old table must not cascade), as SQLite's procedure for changing
+    /// a table's definition says, and every foreign key is checked before it commits.
+    pub rebuilds_tables: bool,
 }
 
 /// The SQLite migrations, in order. One line per migration file.
@@ -19,26 +23,31 @@ pub(crate) const SQLITE: &[Migration] = &[
     Migration {
         version: 1,
         name: "core",
+        rebuilds_tables: false,
         sql: include_str!("../migrations/sqlite/0001_core.sql"),
     },
     Migration {
         version: 2,
         name: "accounts",
+        rebuilds_tables: false,
         sql: include_str!("../migrations/sqlite/0002_accounts.sql"),
     },
     Migration {
         version: 3,
         name: "linkage",
+        rebuilds_tables: false,
         sql: include_str!("../migrations/sqlite/0003_linkage.sql"),
     },
     Migration {
         version: 4,
         name: "desk_indexes",
+        rebuilds_tables: false,
         sql: include_str!("../migrations/sqlite/0004_desk_indexes.sql"),
     },
     Migration {
         version: 5,
         name: "name_postings",
+        rebuilds_tables: true,
         sql: include_str!("../migrations/sqlite/0005_name_postings.sql"),
     },
 ];
@@ -91,17 +100,49 @@ pub(crate) fn apply_through(conn: &mut Connection, label: &str, last: i64) -> Re
                     name: m.name.to_owned(),
                 });
             }
-            None => {
-                let tx = conn.transaction()?;
-                tx.execute_batch(m.sql)?;
-                tx.execute(
-                    "INSERT INTO schema_version (version, name, checksum) VALUES (?1, ?2, ?3)",
-                    rusqlite::params![m.version, m.name, checksum(m.sql)],
-                )?;
-                tx.commit()?;
+            None if m.rebuilds_tables => {
+                let keys_on: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+                conn.pragma_update(None, "foreign_keys", false)?;
+                let applied = run(conn, m);
+                if keys_on {
+                    conn.pragma_update(None, "foreign_keys", true)?;
+                }
+                applied?;
             }
+            None => run(conn, m)?,
         }
     }
+    Ok(())
+}
+
+/// Runs one migration in its own transaction, recording it in `schema_version`.
+fn run(conn: &mut Connection, m: &Migration) -> Result<()> {
+    let tx = conn.transaction()?;
+    tx.execute_batch(m.sql)?;
+    if m.rebuilds_tables {
+        let broken: Option<String> = tx
+            .query_row(
+                "SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(StoreError::Corrupt {
+                column: "foreign keys",
+                value: table,
+                problem: format!(
+                    "migration {} ({}) left a row whose reference is missing",
+                    m.version, m.name
+                ),
+            });
+        }
+    }
+    tx.execute(
+        "INSERT INTO schema_version (version, name, checksum) VALUES (?1, ?2, ?3)",
+        rusqlite::params![m.version, m.name, checksum(m.sql)],
+    )?;
+    tx.commit()?;
     Ok(())
 }
 

@@ -214,8 +214,9 @@ pub struct ImportBatch<'s> {
     file_name: String,
     mode: ImportMode,
     sources: HashMap<String, i64>,
-    /// Report ids met in this import ((source id, report_id) → database id).
-    reports: HashMap<(i64, String), i64>,
+    /// Report ids met in this import (source id → report_id → database id).
+    reports: HashMap<i64, HashMap<String, i64>>,
+    reports_held: usize,
     /// Records that existed before this import and were met in it (database id → row), so that
     /// a second occurrence is caught even when the first changed nothing.
     seen_existing: HashMap<i64, u64>,
@@ -294,6 +295,7 @@ impl Store {
             mode,
             sources: HashMap::new(),
             reports: HashMap::new(),
+            reports_held: 0,
             seen_existing: HashMap::new(),
             postings: PendingPostings::new(max_id),
             records_before: max_id,
@@ -389,29 +391,34 @@ impl ImportBatch<'_> {
         let Some(report) = report else {
             return Ok(None);
         };
-        // The map is keyed by owned strings; a lookup by borrowed parts needs the same shape.
-        let key = (source_id, report.to_owned());
-        if let Some(id) = self.reports.get(&key) {
+        if let Some(id) = self.reports.get(&source_id).and_then(|m| m.get(report)) {
             return Ok(Some(*id));
         }
         let tx = self.tx.as_ref().expect("an open import transaction");
-        let mut select =
-            tx.prepare_cached("SELECT id FROM reports WHERE source_id = ?1 AND report_id = ?2")?;
-        let id = match select
-            .query_row(params![source_id, report], |r| r.get(0))
-            .optional()?
-        {
-            Some(id) => id,
-            None => {
-                let mut insert = tx
-                    .prepare_cached("INSERT INTO reports (source_id, report_id) VALUES (?1, ?2)")?;
-                insert.execute(params![source_id, report])?;
-                tx.last_insert_rowid()
-            }
+        // A report met for the first time is usually new: try to insert it first.
+        let inserted = tx
+            .prepare_cached(
+                "INSERT INTO reports (source_id, report_id) VALUES (?1, ?2)
+                 ON CONFLICT (source_id, report_id) DO NOTHING",
+            )?
+            .execute(params![source_id, report])?;
+        let id = if inserted == 1 {
+            tx.last_insert_rowid()
+        } else {
+            tx.prepare_cached("SELECT id FROM reports WHERE source_id = ?1 AND report_id = ?2")?
+                .query_row(params![source_id, report], |r| r.get(0))?
         };
-        if self.reports.len() < REPORT_CACHE {
-            self.reports.insert(key, id);
+        // Reports repeat close together (a testimony's records are usually adjacent): when the
+        // cache is full it starts again rather than keep the first reports met.
+        self.reports_held += 1;
+        if self.reports_held > REPORT_CACHE {
+            self.reports.clear();
+            self.reports_held = 1;
         }
+        self.reports
+            .entry(source_id)
+            .or_default()
+            .insert(report.to_owned(), id);
         Ok(Some(id))
     }
 

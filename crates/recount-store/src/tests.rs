@@ -436,7 +436,11 @@ fn a_version_4_database_keeps_its_name_keys_after_migration_5() {
                     (70000, 1, 'c', x'00', 1, 4), (70001, 1, 'd', x'00', 1, 5);
              INSERT INTO name_keys (key, record_id) VALUES
                  ('s:bekbolat', 1), ('s:asanov', 1), ('s:bekbolat', 70000),
-                 ('s:bekbolat', 2), ('x\"y', 70001);",
+                 ('s:bekbolat', 2), ('x\"y', 70001);
+             INSERT INTO persons (id) VALUES (1);
+             INSERT INTO person_records (record_id, person_id) VALUES (1, 1), (70000, 1);
+             INSERT INTO link_pairs (record_a, record_b, score, weights) VALUES (1, 70000, 0.9, '{}');
+             UPDATE records SET informant = 'media', event = 'summoned' WHERE id = 2;",
         )
         .unwrap();
     }
@@ -451,6 +455,42 @@ fn a_version_4_database_keeps_its_name_keys_after_migration_5() {
     );
     assert_eq!(store.name_keys(RecordId(70001)).unwrap(), ["x\"y"]);
     assert_postings_match_record_keys(&store);
+    // Rebuilding `records` kept what references it, and its checks.
+    assert_eq!(store.person_assignments().unwrap().len(), 2);
+    assert_eq!(
+        store
+            .record("hotline", "b")
+            .unwrap()
+            .unwrap()
+            .record
+            .informant
+            .map(|i| i.to_string())
+            .as_deref(),
+        Some("media")
+    );
+    {
+        let Db::Sqlite(conn) = &store.db;
+        let pairs: i64 = conn
+            .query_row("SELECT count(*) FROM link_pairs", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(pairs, 1);
+        assert!(
+            conn.execute("UPDATE records SET informant = 'rumour' WHERE id = 1", [])
+                .is_err()
+        );
+        assert!(
+            conn.execute("UPDATE records SET informant = 'official' WHERE id = 1", [])
+                .is_ok()
+        );
+        assert!(
+            conn.execute("UPDATE records SET source_id = 99 WHERE id = 1", [])
+                .is_err()
+        );
+        let fk: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+    }
     // New imports add to the moved postings.
     let mut batch = store.begin_import("new.csv", ImportMode::Strict).unwrap();
     batch
