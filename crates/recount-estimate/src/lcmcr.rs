@@ -374,12 +374,11 @@ impl<'a> Chain<'a> {
         sort_decreasing(&mut self.order, &self.sizes);
         for (i, &count) in data.counts.iter().enumerate() {
             let ones = &data.ones[i];
-            let total = self.pattern_weights(ones);
+            self.pattern_weights(ones);
             multinomial_in_order(
                 &mut self.rng,
                 count,
                 &self.w,
-                total,
                 &self.order,
                 &mut self.suffix,
                 &mut self.alloc,
@@ -436,7 +435,6 @@ impl<'a> Chain<'a> {
             &mut self.rng,
             self.n0,
             &self.e0,
-            e_total,
             &self.order,
             &mut self.suffix,
             &mut self.alloc,

@@ -121,7 +121,7 @@ fn several_modes_on_hard_data_are_reported() {
         samples: 500,
         thin: 20,
         chains: 4,
-        seed: 11,
+        seed: 2,
         ..LcmcrConfig::default()
     };
     let r = estimate_lcmcr(&t, &config).unwrap();
@@ -142,8 +142,10 @@ fn several_modes_on_hard_data_are_reported() {
         "spread {spread}, warnings {:?}",
         r.warnings
     );
-    // With this seed three chains sit near 1,410 and one moves towards the upper mode (median
-    // about 1,800): the warning must be there.
+    // With this seed two chains sit near 1,400 and one reaches the upper mode (chain medians
+    // 1,384–2,196, R̂ 1.68): the warning must be there. Such runs are the rule, not the exception:
+    // at these settings the chains disagreed (R̂ > 1.1) for 39 of seeds 1–40, as they did with the
+    // sampler's earlier variates.
     assert!(warned && d.rhat.unwrap() > 1.1);
 }
 

@@ -120,6 +120,14 @@ fn ln_factorial_stirling(k: f64) -> f64 {
 /// How many log factorials are tabulated (128 KiB): every count of a Kosovo-sized data set.
 const LN_FACTORIAL_TABLE: usize = 16_384;
 
+/// [`ln_factorial_stirling`] out of line: LLVM treats `ln` as free of side effects and, inlined,
+/// computed it (with four divisions) on every call as well as the table lookup.
+#[cold]
+#[inline(never)]
+fn ln_factorial_large(k: f64) -> f64 {
+    ln_factorial_stirling(k)
+}
+
 /// log(k!), from a table computed once for k < [`LN_FACTORIAL_TABLE`] (a logarithm costs as much as
 /// the rest of a binomial draw; the rejection tests need two per trial), by Stirling above.
 fn ln_factorial(k: f64) -> f64 {
@@ -132,7 +140,7 @@ fn ln_factorial(k: f64) -> f64 {
         });
         return table[k as usize];
     }
-    ln_factorial_stirling(k)
+    ln_factorial_large(k)
 }
 
 /// Binomial(n, p).
@@ -346,14 +354,13 @@ pub(crate) fn sort_decreasing<T: PartialOrd + Copy>(order: &mut [usize], key: &[
     }
 }
 
-/// Splits `n` among categories with weights `w` (summing to `total`) into `out`, visiting the
-/// categories by decreasing weight.
+/// Splits `n` among categories with weights `w` into `out`, visiting the categories by decreasing
+/// weight.
 #[cfg(test)]
 pub(crate) fn multinomial<R: Rng + ?Sized>(
     rng: &mut R,
     n: u64,
     w: &[f64],
-    total: f64,
     out: &mut [u64],
     scratch: &mut MultinomialScratch,
 ) {
@@ -362,37 +369,34 @@ pub(crate) fn multinomial<R: Rng + ?Sized>(
     order.extend(0..w.len());
     sort_decreasing(order, w);
     scratch.suffix.resize(w.len() + 1, 0.0);
-    multinomial_in_order(rng, n, w, total, order, &mut scratch.suffix, out);
+    multinomial_in_order(rng, n, w, order, &mut scratch.suffix, out);
 }
 
-/// Splits `n` among categories with weights `w` (summing to `total`) into `out`, visiting them in
+/// Splits `n` among categories with weights `w` (not all zero) into `out`, visiting them in
 /// `order` (any permutation gives the same distribution; heaviest first is fastest). `suffix` is
 /// scratch of length `w.len() + 1`.
 ///
-/// Few people go one categorical draw each. Many go by conditional binomials along `order`,
-/// switching to categorical draws once few are left: exact, and usually only as many binomial draws
+/// Few people (up to 32) go one categorical draw each. Many go by conditional binomials along
+/// `order`, switching to categorical draws once few (8) are left: exact, and usually only as many binomial draws
 /// as categories with real weight, since [`binomial`] returns 0 for a negligible category after one
 /// uniform.
 pub(crate) fn multinomial_in_order<R: Rng + ?Sized>(
     rng: &mut R,
     n: u64,
     w: &[f64],
-    total: f64,
     order: &[usize],
     suffix: &mut [f64],
     out: &mut [u64],
 ) {
-    const FEW: u64 = 12;
-    const TAIL_FEW: u64 = 3;
+    const FEW: u64 = 32;
+    const TAIL_FEW: u64 = 8;
     out.iter_mut().for_each(|v| *v = 0);
     if n == 0 {
         return;
     }
     let k = w.len();
     if n <= FEW {
-        for _ in 0..n {
-            out[categorical_in_order(rng, w, total, order)] += 1;
-        }
+        categorical_many(rng, n, w, order, suffix, out);
         return;
     }
     suffix[k] = 0.0;
@@ -410,10 +414,7 @@ pub(crate) fn multinomial_in_order<R: Rng + ?Sized>(
             break;
         }
         if left <= TAIL_FEW {
-            let rest = &order[i..];
-            for _ in 0..left {
-                out[categorical_in_order(rng, w, suffix[i], rest)] += 1;
-            }
+            categorical_many(rng, left, w, &order[i..], &mut suffix[..k - i], out);
             break;
         }
         let x = binomial(rng, left, w[kk] / suffix[i]);
@@ -422,29 +423,39 @@ pub(crate) fn multinomial_in_order<R: Rng + ?Sized>(
     }
 }
 
-/// One draw from the categories `order` lists, with weights `w` summing (over them) to `total`.
-#[inline]
-pub(crate) fn categorical_in_order<R: Rng + ?Sized>(
+/// `n` independent draws from the categories `order` lists, with weights `w`, added to `out`.
+/// `cum` is scratch of at least `order.len()`. Each draw counts the cumulative weights at or below
+/// a uniform point, without branches (a search by comparisons mispredicts about once a draw).
+fn categorical_many<R: Rng + ?Sized>(
     rng: &mut R,
+    n: u64,
     w: &[f64],
-    total: f64,
     order: &[usize],
-) -> usize {
-    let mut u = uniform(rng) * total;
-    for &kk in order {
-        let wk = w[kk];
-        if u < wk {
-            return kk;
-        }
-        u -= wk;
+    cum: &mut [f64],
+    out: &mut [u64],
+) {
+    let m = order.len();
+    let cum = &mut cum[..m];
+    let mut acc = 0.0;
+    for (c, &kk) in cum.iter_mut().zip(order) {
+        acc += w[kk];
+        *c = acc;
     }
-    // Rounding left u at or above the last weight: the last category with weight.
-    order
-        .iter()
-        .rev()
-        .copied()
-        .find(|&kk| w[kk] > 0.0)
-        .unwrap_or(order[order.len() - 1])
+    if !(acc > 0.0) {
+        // No weight at all (the callers never pass this): the last category, as a search would.
+        out[order[m - 1]] += n;
+        return;
+    }
+    let mut left = n;
+    while left > 0 {
+        let u = uniform(rng) * acc;
+        let idx: usize = cum.iter().map(|&c| usize::from(c <= u)).sum();
+        // idx == m only if rounding put u at the total: draw again.
+        if idx < m {
+            out[order[idx]] += 1;
+            left -= 1;
+        }
+    }
 }
 
 #[cfg(test)]

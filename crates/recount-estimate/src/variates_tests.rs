@@ -138,7 +138,7 @@ fn multinomial_margins_are_binomial() {
     for n in [7u64, 300, 6_000] {
         let mut draws = vec![Vec::with_capacity(50_000); w.len()];
         for _ in 0..50_000 {
-            multinomial(&mut rng, n, &w, total, &mut out, &mut scratch);
+            multinomial(&mut rng, n, &w, &mut out, &mut scratch);
             assert_eq!(out.iter().sum::<u64>(), n);
             for (d, &o) in draws.iter_mut().zip(&out) {
                 d.push(o);
@@ -193,7 +193,7 @@ fn samplers_have_the_right_moments() {
     for n in [7u64, 5_000] {
         let mut sums = [0u64; 5];
         for _ in 0..4_000 {
-            multinomial(&mut rng, n, &w, 4.0, &mut out, &mut scratch);
+            multinomial(&mut rng, n, &w, &mut out, &mut scratch);
             assert_eq!(out.iter().sum::<u64>(), n);
             for (s, o) in sums.iter_mut().zip(&out) {
                 *s += o;
@@ -205,6 +205,40 @@ fn samplers_have_the_right_moments() {
             assert!(
                 (got - expected).abs() <= 0.02 * expected + 5.0 * expected.sqrt() + 1e-9,
                 "n {n} class {kk}: {got} vs {expected}"
+            );
+        }
+    }
+}
+
+/// Categories with no weight get nobody wherever they stand in the visiting order (the sampler's
+/// order is by class size, so an underflowed class can come first), and the heaviest-first order
+/// is not needed for the margins.
+#[test]
+fn multinomial_in_any_order_skips_empty_categories() {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(9);
+    let w = [0.0, 0.3, 0.0, 1.2, 0.5, 0.0];
+    let order = [0, 2, 1, 5, 4, 3];
+    let mut suffix = [0.0; 7];
+    let mut out = [0u64; 6];
+    for n in [1u64, 5, 31, 33, 400] {
+        let mut sums = [0u64; 6];
+        for _ in 0..20_000 {
+            multinomial_in_order(&mut rng, n, &w, &order, &mut suffix, &mut out);
+            assert_eq!(out.iter().sum::<u64>(), n);
+            for (s, o) in sums.iter_mut().zip(&out) {
+                *s += o;
+            }
+        }
+        for kk in [0, 2, 5] {
+            assert_eq!(sums[kk], 0, "n {n}: category {kk} has no weight");
+        }
+        for kk in [1, 3, 4] {
+            let expected = 20_000.0 * n as f64 * w[kk] / 2.0;
+            let sd = (expected * (1.0 - w[kk] / 2.0)).sqrt();
+            assert!(
+                (sums[kk] as f64 - expected).abs() < 5.0 * sd,
+                "n {n}: category {kk} has {} against {expected}",
+                sums[kk]
             );
         }
     }
