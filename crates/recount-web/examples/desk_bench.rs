@@ -6,6 +6,7 @@
 //! RECOUNT_BENCH_RECORDS=100000 cargo run --release -p recount-web --example desk_bench
 //! RECOUNT_BENCH_DB=/tmp/bench.sqlite cargo run --release -p recount-web --example desk_bench  # keep it
 //! RECOUNT_BENCH_NO_WARM_WAIT=1 ...   # search at once, racing the name cache's warm-up
+//! RECOUNT_BENCH_NO_WARM=1 ...        # no warm-up: every word's first search reads its ids
 //! ```
 //!
 //! The target (issue 6): p99 under 50 ms for both pages. The server runs in a child process
@@ -355,7 +356,12 @@ fn serve_child(db: &Path) {
     let addr = listener.local_addr().unwrap();
     drop(listener);
     println!("{addr}");
-    recount_web::serve(db, addr, recount_web::Settings::default()).unwrap();
+    let settings = recount_web::Settings {
+        // RECOUNT_BENCH_NO_WARM=1: no warm-up of the name cache, to measure what it saves.
+        warm_name_cache: std::env::var_os("RECOUNT_BENCH_NO_WARM").is_none(),
+        ..recount_web::Settings::default()
+    };
+    recount_web::serve(db, addr, settings).unwrap();
 }
 
 fn main() {
@@ -404,7 +410,9 @@ fn main() {
             }
         }
     });
-    if std::env::var_os("RECOUNT_BENCH_NO_WARM_WAIT").is_some() {
+    if std::env::var_os("RECOUNT_BENCH_NO_WARM_WAIT").is_some()
+        || std::env::var_os("RECOUNT_BENCH_NO_WARM").is_some()
+    {
         std::thread::sleep(Duration::from_millis(500));
         println!("not waiting for the name cache's warm-up");
     } else {

@@ -32,6 +32,16 @@ fn nice_ceiling(x: f64) -> f64 {
     10.0 * power
 }
 
+/// The axis's ticks from 0 to `max` (a [`nice_ceiling`]) at round steps: fifths of 1 or 5
+/// times a power of ten, quarters of 2 times one.
+fn ticks(max: f64) -> Vec<f64> {
+    let mantissa = max / 10f64.powf(max.log10().floor());
+    let parts = if (mantissa - 2.0).abs() < 1e-9 { 4 } else { 5 };
+    (0..=parts)
+        .map(|i| max * f64::from(i) / f64::from(parts))
+        .collect()
+}
+
 /// The narrowest chart: room for the legend's longer label beside the axis.
 const MIN_WIDTH: f64 = 480.0;
 
@@ -50,7 +60,7 @@ pub fn draw(bars: &[Bar], labels: &Labels) -> Markup {
     let height = 330.0;
     let plot_h = height - top_pad - bottom;
     let y = |v: f64| top_pad + plot_h * (1.0 - (v / max).clamp(0.0, 1.0));
-    let ticks: Vec<f64> = (0..=4).map(|i| max * f64::from(i) / 4.0).collect();
+    let ticks = ticks(max);
     // The legend: two rows under the stratum labels, a bar for the documented and a point
     // with its whisker for the estimate and interval.
     let (row1, row2) = (height - 40.0, height - 18.0);
@@ -60,7 +70,7 @@ pub fn draw(bars: &[Bar], labels: &Labels) -> Markup {
             title { (labels.title) }
             @for tick in &ticks {
                 line x1=(left) x2=(width - right) y1=(y(*tick)) y2=(y(*tick)) stroke="#d5dbe0" {}
-                text x=(left - 6.0) y=(y(*tick) + 4.0) text-anchor="end" font-size="11" fill="#5b6770" { (format!("{tick:.0}")) }
+                text x=(left - 6.0) y=(y(*tick) + 4.0) text-anchor="end" font-size="11" fill="#5b6770" { (if tick.fract() == 0.0 { format!("{tick:.0}") } else { format!("{tick}") }) }
             }
             @for (i, bar) in bars.iter().enumerate() {
                 @let cx = left + slot * i as f64 + slot / 2.0;
@@ -105,6 +115,14 @@ mod tests {
         ] {
             assert_eq!(nice_ceiling(x), want, "{x}");
         }
+    }
+
+    #[test]
+    fn ticks_are_round() {
+        assert_eq!(ticks(50.0), [0.0, 10.0, 20.0, 30.0, 40.0, 50.0]);
+        assert_eq!(ticks(20.0), [0.0, 5.0, 10.0, 15.0, 20.0]);
+        assert_eq!(ticks(1000.0), [0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]);
+        assert_eq!(ticks(1.0), [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
     }
 
     #[test]

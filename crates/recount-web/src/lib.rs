@@ -75,6 +75,9 @@ pub struct Settings {
     /// How long a request to run an estimate waits for its result before answering with the
     /// page's "computing" state (the estimate goes on in the background).
     pub estimate_wait: std::time::Duration,
+    /// Whether the name-search cache is warmed in the background at start and after imports
+    /// (see `warm`); off only to measure what it saves.
+    pub warm_name_cache: bool,
 }
 
 impl Default for Settings {
@@ -84,6 +87,7 @@ impl Default for Settings {
             upload_limit: 20 * 1024 * 1024,
             session_seconds: 8 * 3600,
             estimate_wait: std::time::Duration::from_secs(3),
+            warm_name_cache: true,
         }
     }
 }

@@ -98,6 +98,9 @@ async fn fill(app: &App) -> Result<Warmed, recount_store::StoreError> {
 
 /// Warms the cache in a background task, logging what it did (counts only).
 pub fn spawn(app: &App) {
+    if !app.settings.warm_name_cache {
+        return;
+    }
     let app = app.clone();
     tokio::spawn(async move {
         let started = Instant::now();
