@@ -7,7 +7,9 @@ use crate::estimate::{StrataTables, capture_tables};
 use crate::export::{CaptureRequest, Period};
 use crate::import::{ImportOutcome, ImportRequest};
 use crate::link::{LinkOutcome, LinkProgress, LinkRequest};
-use recount_estimate::{EstimateResult, LcmcrConfig, estimate_lcmcr_with_progress};
+use recount_estimate::{
+    CaptureTable, EstimateResult, LcmcrConfig, Pattern, estimate_lcmcr_with_progress,
+};
 use recount_store::Store;
 use recount_synth::{World, WorldConfig};
 use recount_types::{RECORDS_CSV_V1_COLUMNS, RecordKey};
@@ -71,6 +73,9 @@ pub struct DemoReport {
     pub estimate: Option<EstimateResult>,
     /// Why there is no estimate, when one was asked for.
     pub estimate_refused: Option<String>,
+    /// The same LCMCR run on the truth's capture patterns (what perfect linkage would give):
+    /// beside `estimate`, it shows how much of the estimate's error is linkage's.
+    pub estimate_true_linkage: Option<EstimateResult>,
 }
 
 /// Reports the demo's progress.
@@ -191,6 +196,13 @@ pub fn run(
             StrataTables::Unusable(why) => estimate_refused = Some(why),
         }
     }
+    let mut estimate_true_linkage = None;
+    if let (Some(config), Some(_)) = (&request.estimate, &estimate) {
+        progress.stage("estimating again from the true capture patterns (perfect linkage)");
+        let sweeps = |n: u64| progress.sweeps(n);
+        estimate_true_linkage = true_capture_table(&world)
+            .and_then(|table| estimate_lcmcr_with_progress(&table, config, &sweeps).ok());
+    }
     Ok(DemoReport {
         label: world.label.clone(),
         seed: request.seed,
@@ -206,7 +218,29 @@ pub fn run(
         lists,
         estimate,
         estimate_refused,
+        estimate_true_linkage,
     })
+}
+
+/// The world's true capture patterns (sources of one dependency group as one list) as a table.
+fn true_capture_table(world: &World) -> Option<CaptureTable> {
+    let truth = world.true_capture_patterns();
+    let mut counts: BTreeMap<u32, u64> = BTreeMap::new();
+    for (_, seen) in &truth.rows {
+        let mask = seen
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s)
+            .fold(0u32, |m, (j, _)| m | (1 << j));
+        if mask != 0 {
+            *counts.entry(mask).or_default() += 1;
+        }
+    }
+    CaptureTable::from_counts(
+        truth.lists,
+        counts.into_iter().map(|(mask, n)| (Pattern(mask), n)),
+    )
+    .ok()
 }
 
 fn write_text(path: &Path, text: &str) -> Result<(), PipelineError> {

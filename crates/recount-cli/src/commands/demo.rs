@@ -54,9 +54,10 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
         chains: args.chains,
         ..LcmcrConfig::default()
     });
+    // Two LCMCR runs: over the linked persons, and over the truth's patterns for comparison.
     let sweeps = estimate
         .as_ref()
-        .map(|c| c.sweeps_per_chain() * c.chains as u64)
+        .map(|c| 2 * c.sweeps_per_chain() * c.chains as u64)
         .unwrap_or(0);
     let request = DemoRequest {
         seed: args.seed,
@@ -182,6 +183,14 @@ fn json(r: &DemoReport, db: &Path) -> serde_json::Value {
             "warnings": e.warnings,
         })),
         "estimate_refused": r.estimate_refused,
+        "estimate_true_linkage": r.estimate_true_linkage.as_ref().map(|e| serde_json::json!({
+            "median": e.estimate.median,
+            "lower": e.estimate.lower,
+            "upper": e.estimate.upper,
+            "level": e.estimate.level,
+            "truth_inside_interval": (e.estimate.lower..=e.estimate.upper)
+                .contains(&(r.true_population as f64)),
+        })),
         "warnings": r.link.warnings,
     })
 }
@@ -243,6 +252,15 @@ fn text(r: &DemoReport, db: &Path) -> String {
             ));
             for w in &e.warnings {
                 s.push_str(&format!("  warning: {w}\n"));
+            }
+            if let Some(t) = &r.estimate_true_linkage {
+                s.push_str(&format!(
+                    "  with perfect linkage (the truth's capture patterns) the same model gives {} \
+                     ({} – {}): the difference is linkage error\n",
+                    n(t.estimate.median),
+                    n(t.estimate.lower),
+                    n(t.estimate.upper),
+                ));
             }
         }
         (None, Some(why)) => s.push_str(&format!("\nNo estimate: {why}\n")),

@@ -46,6 +46,20 @@ fn demo_reports_truth_linkage_and_estimate_and_writes_labelled_files() {
     assert!(lo <= med && med <= hi, "{lo} {med} {hi}");
     // The estimate counts at least the people linkage found.
     assert!(med >= documented as f64 * 0.99);
+    // The same model on the truth's capture patterns: it counts at least the people truly
+    // documented, and its own interval is ordered.
+    let t = &v["estimate_true_linkage"];
+    let (tlo, tmed, thi) = (
+        t["lower"].as_f64().unwrap(),
+        t["median"].as_f64().unwrap(),
+        t["upper"].as_f64().unwrap(),
+    );
+    assert!(tlo <= tmed && tmed <= thi, "{tlo} {tmed} {thi}");
+    assert!(tmed >= truly as f64 * 0.99);
+    assert_eq!(
+        t["truth_inside_interval"].as_bool().unwrap(),
+        (tlo..=thi).contains(&400.0)
+    );
 
     // The files: one Records CSV v1 per source, the truth, and the synthetic label.
     let out = dir.path().join("recount-demo");
@@ -73,6 +87,7 @@ fn the_same_seed_gives_the_same_demo_and_a_rerun_replaces_the_demo_database() {
     assert_eq!(a["documented"], b["documented"]);
     assert_eq!(a["linkage"], b["linkage"]);
     assert!(b["estimate"].is_null());
+    assert!(b["estimate_true_linkage"].is_null());
 }
 
 #[test]
