@@ -72,6 +72,14 @@ impl EstimateJobs {
         }
     }
 
+    /// Forgets a failure already reported to the analyst who started the run.
+    pub fn clear_failed(&self) {
+        let mut state = self.lock();
+        if matches!(*state, State::Failed(_)) {
+            *state = State::Idle;
+        }
+    }
+
     fn begin(&self, method: EstimateMethod) -> Option<Arc<Running>> {
         let mut state = self.lock();
         if matches!(*state, State::Running(_)) {

@@ -292,9 +292,16 @@ pub async fn run(State(app): State<App>, ctx: Ctx, Form(form): Form<RunForm>) ->
         Ok(h) => h,
         Err(problem) => return Ok(with_problem(problem)),
     };
+    if app.settings.estimate_wait.is_zero() {
+        return Ok(Redirect::to("/estimates").into_response());
+    }
     match tokio::time::timeout(app.settings.estimate_wait, &mut handle).await {
         Ok(Ok(Ok(()))) => Ok(Redirect::to("/estimates").into_response()),
-        Ok(Ok(Err(problem))) => Ok(with_problem(problem)),
+        Ok(Ok(Err(problem))) => {
+            // Reported in this answer: later visits need not repeat it.
+            app.estimates.clear_failed();
+            Ok(with_problem(problem))
+        }
         Ok(Err(_)) => Ok(with_problem(Unavailable::Failed)),
         // Still computing: the task goes on; the page shows its progress.
         Err(_) => Ok(Redirect::to("/estimates").into_response()),

@@ -411,6 +411,9 @@ async fn an_estimate_before_linkage_says_to_link_first() {
         "{}",
         page.body
     );
+    // Reported once: the page without the code no longer shows it.
+    let page = desk.get("/estimates", Some(&s)).await;
+    assert!(!page.body.contains("estimate-problem"), "{}", page.body);
     // An event outside the vocabulary, and a problem code nobody defined.
     let r = run(&desk, &s, &[("by", "all"), ("event", "<script>")]).await;
     assert_eq!(r.location(), "/estimates?problem=unknown_event");
@@ -566,4 +569,39 @@ fn every_warning_and_refusal_has_a_russian_wording() {
     ] {
         assert!(lookup(Lang::Ru, &format!("note.refusal.{code}")).is_some());
     }
+}
+
+#[tokio::test]
+async fn a_background_run_that_fails_says_why_to_analysts() {
+    let desk = Desk::with_settings(Settings {
+        estimate_wait: Duration::ZERO,
+        ..Settings::default()
+    });
+    let s = analyst(&desk).await;
+    import(&desk, &s, "source,record_id,name\na,1,X\nb,2,Y\n").await;
+    let r = run(&desk, &s, &[("by", "all"), ("method", "lcmcr")]).await;
+    assert_eq!(r.location(), "/estimates");
+    let started = Instant::now();
+    let page = loop {
+        let page = desk.get("/estimates", Some(&s)).await;
+        if !page.body.contains("id=\"computing\"") {
+            break page;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(
+        page.body
+            .contains("Link the records on the Review page first"),
+        "{}",
+        page.body
+    );
+    desk.add_user("vera", Role::Viewer);
+    let v = desk.login("vera").await;
+    let page = desk.get("/estimates", Some(&v)).await;
+    assert!(!page.body.contains("estimate-problem"), "{}", page.body);
+    assert!(
+        desk.store().latest_estimate().unwrap().is_none(),
+        "nothing published"
+    );
 }
