@@ -425,3 +425,69 @@ async fn the_api_imports_a_clean_file_and_lists_every_problem_of_a_bad_one() {
     assert_eq!(good.status, StatusCode::OK, "{}", good.body);
     assert_eq!(good.body, r#"{"imported":3}"#);
 }
+
+#[tokio::test]
+async fn an_xlsx_upload_shows_its_problems_at_spreadsheet_rows() {
+    let desk = Desk::new();
+    let s = analyst(&desk).await;
+    let xlsx = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../recount-import/tests/fixtures/hotline.xlsx"),
+    )
+    .unwrap();
+    let r = desk
+        .post_file(
+            "/import",
+            &s,
+            "hotline.xlsx",
+            &xlsx,
+            &[("source", "hotline")],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("<td class=\"num\">4</td><td>age</td>"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("/import/confirm"));
+    assert_eq!(desk.store().record_count().unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_mapped_file_is_read_through_its_mapping() {
+    let desk = Desk::new();
+    let s = analyst(&desk).await;
+    let csv = "Источник;Номер;Фамилия;Имя;Событие;Дата\n\
+юристы;1;Асанов;Бекболат;выезд запрещён;2022-09\n";
+    let mapping = "version = 1\n\
+[columns]\n\"Источник\" = \"source\"\n\"Номер\" = \"record_id\"\n\"Фамилия\" = \"family_name\"\n\
+\"Имя\" = \"given_name\"\n\"Событие\" = \"event\"\n\"Дата\" = \"event_date\"\n\
+[values.event]\n\"выезд запрещён\" = \"exit_refused\"\n";
+    let r = desk
+        .post_file(
+            "/import",
+            &s,
+            "list.csv",
+            csv.as_bytes(),
+            &[("mapping", mapping)],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("The file is clean: 1 records"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("refused exit"),
+        "the event read through the mapping"
+    );
+    // Without the mapping, the unknown columns are problems.
+    let r = desk
+        .post_file("/import", &s, "list.csv", csv.as_bytes(), &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+}
