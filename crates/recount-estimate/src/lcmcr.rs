@@ -383,13 +383,27 @@ impl<'a> Chain<'a> {
                 &mut self.suffix,
                 &mut self.alloc,
             );
-            // Contiguous K-vector additions, without branches.
-            for (o, a) in self.obs_k.iter_mut().zip(&self.alloc) {
-                *o += a;
-            }
-            for &l in ones {
-                for (c, a) in self.cap[l * k..(l + 1) * k].iter_mut().zip(&self.alloc) {
-                    *c += a;
+            if count < k as u64 {
+                // Few people fall in few classes: add only those.
+                for kk in 0..k {
+                    let a = self.alloc[kk];
+                    if a == 0 {
+                        continue;
+                    }
+                    self.obs_k[kk] += a;
+                    for &l in ones {
+                        self.cap[l * k + kk] += a;
+                    }
+                }
+            } else {
+                // Contiguous K-vector additions, without branches.
+                for (o, a) in self.obs_k.iter_mut().zip(&self.alloc) {
+                    *o += a;
+                }
+                for &l in ones {
+                    for (c, a) in self.cap[l * k..(l + 1) * k].iter_mut().zip(&self.alloc) {
+                        *c += a;
+                    }
                 }
             }
         }

@@ -376,8 +376,8 @@ pub(crate) fn multinomial<R: Rng + ?Sized>(
 /// `order` (any permutation gives the same distribution; heaviest first is fastest). `suffix` is
 /// scratch of length `w.len() + 1`.
 ///
-/// Few people (up to 32) go one categorical draw each. Many go by conditional binomials along
-/// `order`, switching to categorical draws once few (8) are left: exact, and usually only as many binomial draws
+/// Few people (up to 12) go one categorical draw each. Many go by conditional binomials along
+/// `order`, switching to categorical draws once few (3) are left: exact, and usually only as many binomial draws
 /// as categories with real weight, since [`binomial`] returns 0 for a negligible category after one
 /// uniform.
 pub(crate) fn multinomial_in_order<R: Rng + ?Sized>(
@@ -388,8 +388,8 @@ pub(crate) fn multinomial_in_order<R: Rng + ?Sized>(
     suffix: &mut [f64],
     out: &mut [u64],
 ) {
-    const FEW: u64 = 32;
-    const TAIL_FEW: u64 = 8;
+    const FEW: u64 = 12;
+    const TAIL_FEW: u64 = 3;
     out.iter_mut().for_each(|v| *v = 0);
     if n == 0 {
         return;
@@ -424,8 +424,10 @@ pub(crate) fn multinomial_in_order<R: Rng + ?Sized>(
 }
 
 /// `n` independent draws from the categories `order` lists, with weights `w`, added to `out`.
-/// `cum` is scratch of at least `order.len()`. Each draw counts the cumulative weights at or below
-/// a uniform point, without branches (a search by comparisons mispredicts about once a draw).
+/// `cum` is scratch of at least `order.len()`. Each draw searches the cumulative weights in
+/// `order` (heaviest first stops early). A branch-free count over every category was measured
+/// too: faster on Kosovo, slower on the 20-list stratum, whose small patterns mostly fall in the
+/// first class searched.
 fn categorical_many<R: Rng + ?Sized>(
     rng: &mut R,
     n: u64,
@@ -449,9 +451,8 @@ fn categorical_many<R: Rng + ?Sized>(
     let mut left = n;
     while left > 0 {
         let u = uniform(rng) * acc;
-        let idx: usize = cum.iter().map(|&c| usize::from(c <= u)).sum();
-        // idx == m only if rounding put u at the total: draw again.
-        if idx < m {
+        // None only if rounding put u at the total: draw again.
+        if let Some(idx) = cum.iter().position(|&c| u < c) {
             out[order[idx]] += 1;
             left -= 1;
         }
