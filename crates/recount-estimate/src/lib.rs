@@ -3,7 +3,8 @@
 //! The input is a [`CaptureTable`] (named lists, and how many documented people have each pattern
 //! of presence across them), read from the standalone captures CSV or built by the pipeline per
 //! stratum. Three estimators take it and return an [`EstimateResult`] (the estimate of N with its
-//! interval, the model, diagnostics, warnings, and posterior draws):
+//! interval, the model, diagnostics, warnings as [`EstimateWarning`] values — data with their
+//! numbers, English through `Display` — and posterior draws):
 //!
 //! - [`estimate_lcmcr`]: the Bayesian non-parametric latent-class model of Manrique-Vallier (2016),
 //!   the R package LCMCR's method, with several seeded chains on threads, R̂ and effective sample size;
