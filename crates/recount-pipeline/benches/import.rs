@@ -83,6 +83,62 @@ fn cpu_seconds() -> f64 {
     }
 }
 
+/// CPU seconds of each thread of this process: (thread id, name, seconds).
+fn thread_cpu() -> Vec<(String, String, f64)> {
+    let mut out = Vec::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return out;
+    };
+    for task in tasks.flatten() {
+        let tid = task.file_name().to_string_lossy().into_owned();
+        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+        let name = stat
+            .split_once('(')
+            .and_then(|(_, r)| r.rsplit_once(')'))
+            .map_or("?", |(n, _)| n)
+            .to_owned();
+        let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        let f: Vec<f64> = after
+            .split_whitespace()
+            .map(|x| x.parse().unwrap_or(0.0))
+            .collect();
+        if f.len() > 13 {
+            out.push((tid, name, (f[11] + f[12]) / 100.0));
+        }
+    }
+    out
+}
+
+/// Samples every thread's CPU time until `stop`, keeping the last reading of each (a thread's
+/// figures vanish with it): which thread bounds the import's time on two idle cores.
+fn sample_threads(
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> std::collections::BTreeMap<String, (String, f64)> {
+    let me = std::process::id().to_string();
+    let mut seen = std::collections::BTreeMap::new();
+    let mut sampler_tid = None;
+    loop {
+        for (tid, name, cpu) in thread_cpu() {
+            seen.insert(tid, (name, cpu));
+        }
+        if sampler_tid.is_none() {
+            // This thread is the one whose figure grows least; it is left out below.
+            sampler_tid = std::fs::read_link("/proc/thread-self")
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+        }
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    if let Some(t) = sampler_tid {
+        seen.remove(&t);
+    }
+    let _ = me;
+    seen
+}
+
 fn main() {
     let rows: u64 = std::env::var("RECOUNT_BENCH_ROWS")
         .ok()
@@ -114,12 +170,21 @@ fn main() {
     let bytes = std::fs::metadata(&csv).map(|m| m.len()).unwrap_or(0);
 
     let mut store = Store::create(&dir.path().join("bench.sqlite")).expect("a project database");
+    let before: std::collections::BTreeMap<String, f64> =
+        thread_cpu().into_iter().map(|(t, _, c)| (t, c)).collect();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let stop = stop.clone();
+        std::thread::spawn(move || sample_threads(stop))
+    };
     let start = Instant::now();
     let cpu_start = cpu_seconds();
     let outcome = recount_pipeline::import::run(&mut store, &ImportRequest::new(&csv), &mut ())
         .expect("the import runs");
     let secs = start.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu_start;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let threads = sampler.join().expect("the sampler");
     let ImportOutcome::Imported(summary) = outcome else {
         panic!("the synthetic file was refused: {outcome:?}");
     };
@@ -148,6 +213,24 @@ fn main() {
             .next()
             .unwrap_or("?")
     );
+    // The threads that did the import: the reader (this one) and the writer.
+    let mut busy: Vec<(String, f64)> = threads
+        .into_iter()
+        .map(|(tid, (name, c))| {
+            let c = c - before.get(&tid).copied().unwrap_or(0.0);
+            (format!("{name}/{tid}"), c)
+        })
+        .filter(|(_, c)| *c >= 0.05)
+        .collect();
+    busy.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let shown: Vec<String> = busy.iter().map(|(n, c)| format!("{n} {c:.2} s")).collect();
+    println!("  cpu by thread   {}", shown.join(", "));
+    if let Some((_, top)) = busy.first() {
+        println!(
+            "  busiest thread  {top:.2} s -> {:.0} records/s if it had a core to itself (the wall-time bound on 2 idle cores)",
+            rows as f64 / top
+        );
+    }
     println!(
         "  peak memory     {peak:.0} MiB (VmHWM)   (bar: < 500 MiB)  {}",
         if peak < 500.0 { "PASS" } else { "ABOVE BAR" }

@@ -84,6 +84,10 @@ pub enum StoreError {
     },
     #[error("no source named {0:?} in the project database")]
     UnknownSource(String),
+    /// An import wrote a row whose reference points at nothing (a bug: imports only write ids
+    /// they looked up); the import was rolled back.
+    #[error("an import wrote a {table} row ({id}) whose reference points at nothing")]
+    BrokenReference { table: &'static str, id: i64 },
     #[error("{0}")]
     InvalidValue(#[from] recount_types::ValueError),
     #[error("database error: {0}")]

@@ -209,6 +209,8 @@ impl PreparedRecord {
 pub struct ImportBatch<'s> {
     /// `None` once committed or rolled back.
     tx: Option<rusqlite::Transaction<'s>>,
+    /// [`INSERT`], prepared once: a record costs one run of it.
+    insert: rusqlite::Statement<'s>,
     conn: &'s rusqlite::Connection,
     import_id: i64,
     file_name: String,
@@ -224,6 +226,13 @@ pub struct ImportBatch<'s> {
     postings: PendingPostings,
     /// How many records the table held before this import (the largest id, an upper bound).
     records_before: i64,
+    /// The largest report id before this import: reports above it are this import's.
+    reports_before: i64,
+    /// Records that existed before and this import replaced.
+    updated_ids: Vec<i64>,
+    /// Whether the connection enforced foreign keys before the import (then the import checks
+    /// its rows at commit, and the setting comes back when it ends).
+    foreign_keys: bool,
     /// The `CREATE INDEX` statements of the `records` indexes this import dropped, to run again
     /// before it commits (see [`ImportBatch::defer_indexes`]).
     deferred_indexes: Vec<String>,
@@ -261,6 +270,107 @@ const UPDATE: &str = "UPDATE records SET source_id = ?1, record_id = ?2, content
     name_keys = ?30
     WHERE id = ?31";
 
+/// The foreign keys of the rows an import wrote (records above `records_before` or in
+/// `updated`, reports above `reports_before`), checked in one pass as SQLite would have
+/// checked each insert.
+fn check_references(
+    tx: &rusqlite::Transaction<'_>,
+    records_before: i64,
+    reports_before: i64,
+    updated: &[i64],
+) -> Result<()> {
+    const RECORD_BROKEN: &str = "NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = r.source_id)
+        OR NOT EXISTS (SELECT 1 FROM imports i WHERE i.id = r.import_id)
+        OR (r.event IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM event_terms t WHERE t.term = r.event))
+        OR (r.report_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.id = r.report_id))";
+    let broken = |sql: &str, param: i64| -> Result<Option<i64>> {
+        Ok(tx
+            .prepare_cached(sql)?
+            .query_row([param], |r| r.get(0))
+            .optional()?)
+    };
+    let new_records =
+        format!("SELECT r.id FROM records r WHERE r.id > ?1 AND ({RECORD_BROKEN}) LIMIT 1");
+    if let Some(id) = broken(&new_records, records_before)? {
+        return Err(StoreError::BrokenReference {
+            table: "records",
+            id,
+        });
+    }
+    let one_record = format!("SELECT r.id FROM records r WHERE r.id = ?1 AND ({RECORD_BROKEN})");
+    for id in updated {
+        if let Some(id) = broken(&one_record, *id)? {
+            return Err(StoreError::BrokenReference {
+                table: "records",
+                id,
+            });
+        }
+    }
+    let new_reports = "SELECT p.id FROM reports p WHERE p.id > ?1
+        AND NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = p.source_id) LIMIT 1";
+    if let Some(id) = broken(new_reports, reports_before)? {
+        return Err(StoreError::BrokenReference {
+            table: "reports",
+            id,
+        });
+    }
+    Ok(())
+}
+
+/// Binds a record's values to [`INSERT`] or [`UPDATE`] (parameters 1 to 30), one by one: a
+/// statement run per record, the parameters' only copy is SQLite's.
+fn bind_record(
+    stmt: &mut rusqlite::Statement<'_>,
+    prepared: &PreparedRecord,
+    source_id: i64,
+    import_id: i64,
+    report_id: Option<i64>,
+) -> Result<()> {
+    fn none(s: &str) -> Option<&str> {
+        (!s.is_empty()).then_some(s)
+    }
+    let PreparedRecord {
+        record: r,
+        row,
+        text,
+        hash,
+        keys,
+    } = prepared;
+    stmt.raw_bind_parameter(1, source_id)?;
+    stmt.raw_bind_parameter(2, &r.record_id)?;
+    stmt.raw_bind_parameter(3, &hash[..])?;
+    stmt.raw_bind_parameter(4, import_id)?;
+    stmt.raw_bind_parameter(5, *row as i64)?;
+    stmt.raw_bind_parameter(6, &r.name)?;
+    stmt.raw_bind_parameter(7, &r.given_name)?;
+    stmt.raw_bind_parameter(8, &r.family_name)?;
+    stmt.raw_bind_parameter(9, &r.patronymic)?;
+    stmt.raw_bind_parameter(10, none(text.get(6)))?;
+    stmt.raw_bind_parameter(11, none(text.get(7)))?;
+    stmt.raw_bind_parameter(12, r.birth_date.map(|d| d.first_day()))?;
+    stmt.raw_bind_parameter(13, r.birth_date.map(|d| d.last_day()))?;
+    stmt.raw_bind_parameter(14, &r.birth_place)?;
+    stmt.raw_bind_parameter(15, &r.document_id)?;
+    stmt.raw_bind_parameter(16, r.age.map(|a| a.min()))?;
+    stmt.raw_bind_parameter(17, r.age.map(|a| a.max()))?;
+    stmt.raw_bind_parameter(18, none(text.get(11)))?;
+    stmt.raw_bind_parameter(19, none(text.get(12)))?;
+    stmt.raw_bind_parameter(20, &r.residence)?;
+    stmt.raw_bind_parameter(21, none(text.get(14)))?;
+    stmt.raw_bind_parameter(22, none(text.get(15)))?;
+    stmt.raw_bind_parameter(23, r.event_date.map(|d| d.first_day()))?;
+    stmt.raw_bind_parameter(24, r.event_date.map(|d| d.last_day()))?;
+    stmt.raw_bind_parameter(25, &r.place)?;
+    stmt.raw_bind_parameter(26, none(text.get(17)))?;
+    stmt.raw_bind_parameter(27, report_id)?;
+    stmt.raw_bind_parameter(28, &r.quote)?;
+    stmt.raw_bind_parameter(29, &r.notes)?;
+    stmt.raw_bind_parameter(30, keys.stored())?;
+    Ok(())
+}
+
 /// SHA-256 of the record's 21 Records CSV v1 values in column order, each followed by 0x1F.
 /// Stored with the record; never change how it is computed without a migration. Imports
 /// compute it with [`record_hash`], which must agree with this definition (a test checks).
@@ -280,6 +390,11 @@ impl Store {
         let Db::Sqlite(conn) = &mut self.db;
         let conn: &rusqlite::Connection = conn;
         conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+        // Foreign keys are checked once at commit, over the rows this import wrote, instead of
+        // by every insert (a sixth of the writing). The setting cannot change inside a
+        // transaction, so it changes here and comes back when the batch ends.
+        let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        conn.pragma_update(None, "foreign_keys", false)?;
         // `&mut self` guarantees no other transaction is open on this connection.
         let tx =
             rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Deferred)?;
@@ -287,8 +402,14 @@ impl Store {
         let import_id = tx.last_insert_rowid();
         let max_id: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) FROM records", [], |r| r.get(0))?;
+        let reports_before: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM reports", [], |r| r.get(0))?;
+        // Sorting for the indexes built at commit may use a second core (the reader's, which is
+        // done by then).
+        conn.pragma_update(None, "threads", 1)?;
         Ok(ImportBatch {
             tx: Some(tx),
+            insert: conn.prepare(INSERT)?,
             conn,
             import_id,
             file_name: file_name.to_owned(),
@@ -299,6 +420,9 @@ impl Store {
             seen_existing: HashMap::new(),
             postings: PendingPostings::new(max_id),
             records_before: max_id,
+            reports_before,
+            updated_ids: Vec::new(),
+            foreign_keys,
             deferred_indexes: Vec::new(),
             summary: ImportSummary::default(),
         })
@@ -315,6 +439,10 @@ impl Drop for ImportBatch<'_> {
         let _ = self
             .conn
             .pragma_update(None, "cache_size", -DEFAULT_CACHE_KIB);
+        let _ = self.conn.pragma_update(None, "threads", 0);
+        if self.foreign_keys {
+            let _ = self.conn.pragma_update(None, "foreign_keys", true);
+        }
     }
 }
 
@@ -438,49 +566,21 @@ impl ImportBatch<'_> {
         let PreparedRecord {
             record,
             row,
-            text,
             hash,
             keys,
+            ..
         } = prepared;
         let source_id = self.source_id(&record.source)?;
         let report_id = self.report_id(source_id, record.report_id.as_deref())?;
-        fn none(s: &str) -> Option<&str> {
-            (!s.is_empty()).then_some(s)
-        }
-        let values = params![
+        bind_record(
+            &mut self.insert,
+            prepared,
             source_id,
-            record.record_id,
-            &hash[..],
             self.import_id,
-            *row as i64,
-            record.name,
-            record.given_name,
-            record.family_name,
-            record.patronymic,
-            none(text.get(6)),
-            none(text.get(7)),
-            record.birth_date.map(|d| d.first_day()),
-            record.birth_date.map(|d| d.last_day()),
-            record.birth_place,
-            record.document_id,
-            record.age.map(|a| a.min()),
-            record.age.map(|a| a.max()),
-            none(text.get(11)),
-            none(text.get(12)),
-            record.residence,
-            none(text.get(14)),
-            none(text.get(15)),
-            record.event_date.map(|d| d.first_day()),
-            record.event_date.map(|d| d.last_day()),
-            record.place,
-            none(text.get(17)),
             report_id,
-            record.quote,
-            record.notes,
-            keys.stored(),
-        ];
+        )?;
+        let inserted = self.insert.raw_execute()?;
         let tx = self.tx.as_ref().expect("an open import transaction");
-        let inserted = tx.prepare_cached(INSERT)?.execute(values)?;
         if inserted == 1 {
             let id = tx.last_insert_rowid();
             self.postings.add(tx, id, keys)?;
@@ -533,11 +633,12 @@ impl ImportBatch<'_> {
         }
         let old_keys = crate::postings::record_keys(tx, id)?;
         let mut update = tx.prepare_cached(UPDATE)?;
-        let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
-        all.push(&id);
-        update.execute(&all[..])?;
+        bind_record(&mut update, prepared, source_id, self.import_id, report_id)?;
+        update.raw_bind_parameter(31, id)?;
+        update.raw_execute()?;
         drop(update);
         crate::postings::replace_keys(tx, id, &old_keys, keys.keys())?;
+        self.updated_ids.push(id);
         self.summary.updated += 1;
         Ok(PutOutcome::Updated(RecordId(id)))
     }
@@ -584,6 +685,14 @@ impl ImportBatch<'_> {
         let s = self.summary;
         let tx = self.tx.take().expect("an open import transaction");
         self.postings.flush(&tx)?;
+        if self.foreign_keys {
+            check_references(
+                &tx,
+                self.records_before,
+                self.reports_before,
+                &self.updated_ids,
+            )?;
+        }
         for sql in self.deferred_indexes.drain(..) {
             tx.execute_batch(&sql)?;
         }

@@ -584,3 +584,55 @@ fn a_large_import_builds_the_record_indexes_again_and_a_refused_one_keeps_them()
         .unwrap();
     assert_eq!(page.total, 9);
 }
+
+#[test]
+fn a_reference_to_nothing_fails_the_commit_and_changes_nothing() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut vocab = EventVocabulary::default();
+    let unknown = vocab.add("passport_seized").unwrap();
+    let mut batch = store.begin_import("a.csv", ImportMode::Strict).unwrap();
+    batch.put(&full_record("1"), 2, &[]).unwrap();
+    let mut r = full_record("2");
+    r.event = Some(unknown.clone());
+    batch.put(&r, 3, &[]).unwrap();
+    assert!(matches!(
+        batch.commit(),
+        Err(StoreError::BrokenReference {
+            table: "records",
+            ..
+        })
+    ));
+    assert_eq!(store.record_count().unwrap(), 0);
+    // The same check covers a record an update rewrites.
+    let mut batch = store.begin_import("a.csv", ImportMode::Strict).unwrap();
+    batch.put(&full_record("1"), 2, &[]).unwrap();
+    batch.commit().unwrap();
+    let mut batch = store.begin_import("b.csv", ImportMode::Update).unwrap();
+    let mut changed = full_record("1");
+    changed.event = Some(unknown);
+    assert!(matches!(
+        batch.put(&changed, 2, &[]).unwrap(),
+        PutOutcome::Updated(_)
+    ));
+    assert!(matches!(
+        batch.commit(),
+        Err(StoreError::BrokenReference {
+            table: "records",
+            ..
+        })
+    ));
+    assert_eq!(
+        store.record("hotline", "1").unwrap().unwrap().record,
+        full_record("1")
+    );
+    // Outside imports the connection enforces foreign keys as before.
+    let Db::Sqlite(conn) = &store.db;
+    let fk: i64 = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+    assert!(
+        conn.execute("UPDATE records SET event = 'passport_seized'", [])
+            .is_err()
+    );
+}
