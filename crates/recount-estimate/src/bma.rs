@@ -77,7 +77,7 @@ pub struct BmaDetails {
     pub mean: f64,
 }
 
-/// A decomposable graph as the terms of its marginal likelihood: log ML = Σ_S coef[S] h(S).
+/// A decomposable graph as the terms of its marginal likelihood: log ML = Σ_S coef\[S\] h(S).
 #[derive(Debug, Clone)]
 pub struct Decomposable {
     /// Edges as pairs (bit set of two lists).
