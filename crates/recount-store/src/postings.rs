@@ -7,7 +7,7 @@
 
 use crate::Result;
 use rusqlite::{OptionalExtension, params};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 /// How many low bits of a record id its offset in a bucket takes.
@@ -224,30 +224,53 @@ fn stored_offsets(tx: &rusqlite::Transaction<'_>, key: &str, bucket: i64) -> Res
     Ok(blob.map(|b| decode_offsets(&b)).unwrap_or_default())
 }
 
-/// Gives the stored record `id`, whose keys were `old`, the keys `new` instead.
-pub(crate) fn replace_keys(
-    tx: &rusqlite::Transaction<'_>,
-    id: i64,
-    old: &[String],
-    new: &[String],
-) -> Result<()> {
-    let bucket = bucket_of(id);
-    let offset = offset_of(id);
-    for key in old.iter().filter(|k| !new.contains(k)) {
-        let mut stored = stored_offsets(tx, key, bucket)?;
-        stored.retain(|o| *o != offset);
-        if stored.is_empty() {
-            tx.prepare_cached("DELETE FROM name_postings WHERE key = ?1 AND bucket = ?2")?
-                .execute(params![key, bucket])?;
-        } else {
-            tx.prepare_cached("UPDATE name_postings SET ids = ?3 WHERE key = ?1 AND bucket = ?2")?
-                .execute(params![key, bucket, encode(&stored)])?;
+/// Changes to the postings of records an import replaced (`--update`), gathered per key and
+/// bucket and written at commit: replacing many records then rewrites each posting row once,
+/// not once per record.
+#[derive(Default)]
+pub(crate) struct PendingChanges {
+    /// (key, bucket) → (offsets to take out, offsets to put in).
+    changes: BTreeMap<(String, i64), (Vec<u16>, Vec<u16>)>,
+}
+
+impl PendingChanges {
+    /// Notes that the stored record `id`, whose keys were `old`, now has the keys `new`.
+    pub(crate) fn replace(&mut self, id: i64, old: &[String], new: &[String]) {
+        let (bucket, offset) = (bucket_of(id), offset_of(id));
+        for key in old.iter().filter(|k| !new.contains(k)) {
+            self.entry(key, bucket).0.push(offset);
+        }
+        for key in new.iter().filter(|k| !old.contains(k)) {
+            self.entry(key, bucket).1.push(offset);
         }
     }
-    for key in new.iter().filter(|k| !old.contains(k)) {
-        add_offsets(tx, key, bucket, &[offset])?;
+
+    fn entry(&mut self, key: &str, bucket: i64) -> &mut (Vec<u16>, Vec<u16>) {
+        self.changes.entry((key.to_owned(), bucket)).or_default()
     }
-    Ok(())
+
+    /// Writes the gathered changes.
+    pub(crate) fn apply(&mut self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        for ((key, bucket), (mut out, mut put_in)) in std::mem::take(&mut self.changes) {
+            out.sort_unstable();
+            put_in.sort_unstable();
+            put_in.dedup();
+            let mut stored = stored_offsets(tx, &key, bucket)?;
+            stored.retain(|o| out.binary_search(o).is_err());
+            let merged = union(&stored, &put_in);
+            if merged.is_empty() {
+                tx.prepare_cached("DELETE FROM name_postings WHERE key = ?1 AND bucket = ?2")?
+                    .execute(params![key, bucket])?;
+            } else {
+                tx.prepare_cached(
+                    "INSERT INTO name_postings (key, bucket, ids) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (key, bucket) DO UPDATE SET ids = excluded.ids",
+                )?
+                .execute(params![key, bucket, encode(&merged)])?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The keys stored with record `id`, sorted.

@@ -1,6 +1,6 @@
 //! Records: importing them as one transaction, idempotently, and reading them back.
 
-use crate::postings::{NameKeys, PendingPostings};
+use crate::postings::{NameKeys, PendingChanges, PendingPostings};
 use crate::{Db, Result, Store, StoreError};
 use recount_types::{
     AgeRange, CountryCode, EventVocabulary, PersonId, Record, RecordId, SourceName,
@@ -224,6 +224,8 @@ pub struct ImportBatch<'s> {
     seen_existing: HashMap<i64, u64>,
     /// Name postings of the inserted records, not yet written.
     postings: PendingPostings,
+    /// Name postings of the replaced records, not yet written.
+    key_changes: PendingChanges,
     /// How many records the table held before this import (the largest id, an upper bound).
     records_before: i64,
     /// The largest report id before this import: reports above it are this import's.
@@ -419,6 +421,7 @@ impl Store {
             reports_held: 0,
             seen_existing: HashMap::new(),
             postings: PendingPostings::new(max_id),
+            key_changes: PendingChanges::default(),
             records_before: max_id,
             reports_before,
             updated_ids: Vec::new(),
@@ -637,7 +640,7 @@ impl ImportBatch<'_> {
         update.raw_bind_parameter(31, id)?;
         update.raw_execute()?;
         drop(update);
-        crate::postings::replace_keys(tx, id, &old_keys, keys.keys())?;
+        self.key_changes.replace(id, &old_keys, keys.keys());
         self.updated_ids.push(id);
         self.summary.updated += 1;
         Ok(PutOutcome::Updated(RecordId(id)))
@@ -685,6 +688,7 @@ impl ImportBatch<'_> {
         let s = self.summary;
         let tx = self.tx.take().expect("an open import transaction");
         self.postings.flush(&tx)?;
+        self.key_changes.apply(&tx)?;
         if self.foreign_keys {
             check_references(
                 &tx,

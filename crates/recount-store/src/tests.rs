@@ -419,6 +419,26 @@ fn postings_follow_inserts_updates_and_buckets() {
     drop(batch);
     assert_eq!(search(&store, &[&["asanov"]]), ["3", "4", "5"]);
     assert_postings_match_record_keys(&store);
+    // Several records replaced in one import change the same posting rows once.
+    let mut batch = store.begin_import("e.csv", ImportMode::Update).unwrap();
+    for (i, id) in ["3", "4", "5"].iter().enumerate() {
+        let mut r = full_record(id);
+        r.notes = Some("renamed".into());
+        let ks = if i == 1 {
+            keys(&["asanov", "zz"])
+        } else {
+            keys(&["zz"])
+        };
+        assert!(matches!(
+            batch.put(&r, i as u64 + 2, &ks).unwrap(),
+            PutOutcome::Updated(_)
+        ));
+    }
+    batch.commit().unwrap();
+    assert_eq!(search(&store, &[&["asanov"]]), ["4"]);
+    assert_eq!(search(&store, &[&["zz"]]), ["3", "4", "5"]);
+    assert!(search(&store, &[&["q\"x\\y\u{1}"]]).is_empty());
+    assert_postings_match_record_keys(&store);
 }
 
 #[test]
