@@ -11,6 +11,8 @@
 //!   [`ImportBatch::commit`] or drop it to roll everything back;
 //! - [`PutOutcome`]: what `put` did with a record (inserted, unchanged, updated, or a conflict);
 //! - [`StoredRecord`]: a record read back with its database id and person;
+//! - [`NameKeys`]: a record's name keys as the store keeps them (the desk's name search reads
+//!   them from packed posting lists, one row per key and range of record ids);
 //! - [`StoreError`]: everything that can go wrong, with the context a user needs.
 //!
 //! # Adding to the store
@@ -18,7 +20,7 @@
 //! blocks in its own file and reaches the connection with `let Db::Sqlite(conn) = &self.db;`
 //! (an irrefutable pattern today, which the compiler will point out everywhere once a PostgreSQL
 //! variant exists). A schema change is a new file `migrations/sqlite/NNNN_name.sql` plus one line in
-//! [`migrations`]'s list. Released migration files are never edited: the store refuses a
+//! `migrations.rs`'s list. Released migration files are never edited: the store refuses a
 //! database whose applied migration no longer matches its file.
 
 pub mod accounts;
