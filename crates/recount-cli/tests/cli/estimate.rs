@@ -103,7 +103,8 @@ fn lcmcr_writes_draws_and_is_reproducible_from_a_seed() {
     let v = json(&out);
     assert_eq!(v["method"], "lcmcr");
     let median = v["estimate"]["median"].as_f64().unwrap();
-    assert!((9_000.0..13_000.0).contains(&median), "{median}");
+    // A short run (1,000 burn-in sweeps): only a sanity range around Kosovo's posterior.
+    assert!((8_500.0..16_000.0).contains(&median), "{median}");
     let draws = std::fs::read_to_string(dir.path().join("a.csv")).unwrap();
     assert!(draws.starts_with("chain,draw,n\n"));
     assert_eq!(draws.lines().count(), 1 + 2 * 200);
