@@ -16,6 +16,16 @@ pub const MAX_LISTS: usize = 24;
 pub struct Pattern(pub u32);
 
 impl Pattern {
+    /// The pattern of a person recorded by the lists marked `true` (list order).
+    pub fn from_seen(seen: &[bool]) -> Pattern {
+        Pattern(
+            seen.iter()
+                .enumerate()
+                .filter(|(_, s)| **s)
+                .fold(0, |m, (j, _)| m | (1 << j)),
+        )
+    }
+
     /// Whether list `j` recorded the person.
     pub fn has(self, j: usize) -> bool {
         self.0 >> j & 1 == 1

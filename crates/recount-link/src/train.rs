@@ -193,15 +193,13 @@ pub fn train(
         (weights.tf_adjustment(g[0], freq) * 2.0).round() as i8
     };
     let labelled: HashMap<Pair, bool> = labels.iter().map(|l| (l.pair, l.same)).collect();
-    let mut patterns: HashMap<(Gamma, i8), u64> = HashMap::new();
-    for (p, g) in pairs.iter().zip(gammas) {
-        if labelled.contains_key(p) {
-            continue;
-        }
-        *patterns.entry((*g, tf_bucket(p, g))).or_default() += 1;
-    }
-    let mut patterns: Vec<((Gamma, i8), u64)> = patterns.into_iter().collect();
-    patterns.sort_unstable();
+    let patterns = grouped(
+        pairs
+            .iter()
+            .zip(gammas)
+            .filter(|(p, _)| !labelled.contains_key(p))
+            .map(|(p, g)| (*g, tf_bucket(p, g))),
+    );
     let fixed: Vec<(Gamma, bool)> = labels
         .iter()
         .map(|l| (compare(ds, l.pair.a, l.pair.b), l.same))
@@ -233,14 +231,13 @@ pub fn train(
     // comparisons fixed, do the same.)
     let same_name = same_name_pairs(ds, cfg);
     let same_name_gammas = crate::compare::compare_pairs(ds, &same_name);
-    let mut first_patterns: HashMap<(Gamma, i8), u64> = HashMap::new();
-    for (p, g) in same_name.iter().zip(&same_name_gammas) {
-        if !labelled.contains_key(p) {
-            *first_patterns.entry((*g, 0)).or_default() += 1;
-        }
-    }
-    let mut first_patterns: Vec<((Gamma, i8), u64)> = first_patterns.into_iter().collect();
-    first_patterns.sort_unstable();
+    let first_patterns = grouped(
+        same_name
+            .iter()
+            .zip(&same_name_gammas)
+            .filter(|(p, _)| !labelled.contains_key(p))
+            .map(|(_, g)| (*g, 0)),
+    );
     let mut train_others = true;
     if same_name.len() as u64 >= MIN_SESSION_PAIRS {
         let mut all_but_name = [true; COMPARISONS];
@@ -292,13 +289,7 @@ pub fn train(
         lambda,
         cfg,
     )?;
-    let (iterations, converged, expected, exact_names) = (
-        last.iterations,
-        last.converged,
-        last.expected,
-        last.exact_names,
-    );
-    lambda = last.lambda;
+    let lambda = last.lambda;
     if lambda >= 0.5 {
         return Err(TrainingFailure::Degenerate(
             "half or more of all linkable pairs would be matches; the data look like copies of a few records".into(),
@@ -306,7 +297,7 @@ pub fn train(
     }
     // The strongest name level must be evidence for a match, or the model has flipped.
     let name_first = m[0][0] / u[0][0].max(1e-12);
-    if exact_names >= 5.0 && name_first < 1.0 {
+    if last.exact_names >= 5.0 && name_first < 1.0 {
         return Err(TrainingFailure::Degenerate(
             "an exact name came out as evidence against a match".into(),
         ));
@@ -331,18 +322,30 @@ pub fn train(
         candidate_pairs: pairs.len() as u64,
         sampled_pairs: sample.sampled,
         decisions: fixed.len() as u64,
-        em_iterations: iterations,
-        converged,
-        expected_matches: expected,
+        em_iterations: last.iterations,
+        converged: last.converged,
+        expected_matches: last.expected,
         seed: cfg.seed,
     });
     let report = TrainingReport {
-        em_iterations: iterations,
-        converged,
-        expected_matches: expected,
+        em_iterations: last.iterations,
+        converged: last.converged,
+        expected_matches: last.expected,
         sampled_pairs: sample.sampled,
     };
     Ok((model, report))
+}
+
+/// Distinct (comparison vector, quantised TF adjustment) patterns with their counts, in order:
+/// EM works on these, not on every pair.
+fn grouped(items: impl Iterator<Item = (Gamma, i8)>) -> Vec<((Gamma, i8), u64)> {
+    let mut counts: HashMap<(Gamma, i8), u64> = HashMap::new();
+    for key in items {
+        *counts.entry(key).or_default() += 1;
+    }
+    let mut out: Vec<((Gamma, i8), u64)> = counts.into_iter().collect();
+    out.sort_unstable();
+    out
 }
 
 /// The fewest pairs, and expected matches among them, for the first session's m to be used.

@@ -225,22 +225,14 @@ pub fn run(
 /// The world's true capture patterns (sources of one dependency group as one list) as a table.
 fn true_capture_table(world: &World) -> Option<CaptureTable> {
     let truth = world.true_capture_patterns();
-    let mut counts: BTreeMap<u32, u64> = BTreeMap::new();
+    let mut counts: BTreeMap<Pattern, u64> = BTreeMap::new();
     for (_, seen) in &truth.rows {
-        let mask = seen
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| **s)
-            .fold(0u32, |m, (j, _)| m | (1 << j));
-        if mask != 0 {
-            *counts.entry(mask).or_default() += 1;
+        let pattern = Pattern::from_seen(seen);
+        if pattern.0 != 0 {
+            *counts.entry(pattern).or_default() += 1;
         }
     }
-    CaptureTable::from_counts(
-        truth.lists,
-        counts.into_iter().map(|(mask, n)| (Pattern(mask), n)),
-    )
-    .ok()
+    CaptureTable::from_counts(truth.lists, counts).ok()
 }
 
 fn write_text(path: &Path, text: &str) -> Result<(), PipelineError> {

@@ -38,14 +38,9 @@ pub fn capture_tables(
     }
     let mut tables = Vec::new();
     for (stratum, patterns) in h.patterns() {
-        let cells = patterns.into_iter().map(|(seen, count)| {
-            let mask = seen
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| **s)
-                .fold(0u32, |m, (j, _)| m | (1 << j));
-            (Pattern(mask), count)
-        });
+        let cells = patterns
+            .into_iter()
+            .map(|(seen, count)| (Pattern::from_seen(&seen), count));
         match CaptureTable::from_counts(lists.clone(), cells) {
             Ok(t) => tables.push((stratum.to_owned(), t)),
             Err(e) => return Ok(StrataTables::Unusable(e.to_string())),

@@ -278,35 +278,10 @@ fn word_ids(conn: &rusqlite::Connection, keys: &[&str]) -> Result<Vec<i64>> {
         out = if out.is_empty() {
             list
         } else {
-            merge_union(&out, &list)
+            crate::postings::union(&out, &list)
         };
     }
     Ok(out)
-}
-
-fn merge_union(a: &[i64], b: &[i64]) -> Vec<i64> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }
 
 /// Moves `pos` forward to the first element of `list` at or after `target` (galloping, so that

@@ -41,7 +41,7 @@ fn decode_offsets(ids: &[u8]) -> Vec<u16> {
 }
 
 /// The sorted union of two ascending lists.
-fn union(a: &[u16], b: &[u16]) -> Vec<u16> {
+pub(crate) fn union<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {

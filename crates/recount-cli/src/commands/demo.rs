@@ -5,7 +5,7 @@ use super::{Global, thousands as n};
 use crate::exit::bad_input;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use recount_estimate::LcmcrConfig;
+use recount_estimate::{EstimateResult, LcmcrConfig};
 use recount_pipeline::demo::{DemoProgress, DemoReport, DemoRequest, is_demo_database};
 use recount_pipeline::link::LinkProgress;
 use recount_store::Store;
@@ -172,26 +172,34 @@ fn json(r: &DemoReport, db: &Path) -> serde_json::Value {
             "training": if r.link.training_failure.is_none() { "trained" } else { "kept_previous" },
         },
         "lists": r.lists,
-        "estimate": r.estimate.as_ref().map(|e| serde_json::json!({
-            "method": e.method,
-            "median": e.estimate.median,
-            "lower": e.estimate.lower,
-            "upper": e.estimate.upper,
-            "level": e.estimate.level,
-            "truth_inside_interval": (e.estimate.lower..=e.estimate.upper)
-                .contains(&(r.true_population as f64)),
-            "warnings": e.warnings,
-        })),
+        "estimate": r.estimate.as_ref().map(|e| {
+            let mut v = interval_json(e, r.true_population);
+            v["method"] = serde_json::json!(e.method);
+            v["warnings"] = serde_json::json!(e.warnings);
+            v
+        }),
         "estimate_refused": r.estimate_refused,
-        "estimate_true_linkage": r.estimate_true_linkage.as_ref().map(|e| serde_json::json!({
-            "median": e.estimate.median,
-            "lower": e.estimate.lower,
-            "upper": e.estimate.upper,
-            "level": e.estimate.level,
-            "truth_inside_interval": (e.estimate.lower..=e.estimate.upper)
-                .contains(&(r.true_population as f64)),
-        })),
+        "estimate_true_linkage": r
+            .estimate_true_linkage
+            .as_ref()
+            .map(|e| interval_json(e, r.true_population)),
         "warnings": r.link.warnings,
+    })
+}
+
+/// Whether an estimate's interval holds the world's true population.
+fn holds_truth(e: &EstimateResult, truth: u64) -> bool {
+    (e.estimate.lower..=e.estimate.upper).contains(&(truth as f64))
+}
+
+/// An estimate's median, interval and level, and whether the interval holds the truth.
+fn interval_json(e: &EstimateResult, truth: u64) -> serde_json::Value {
+    serde_json::json!({
+        "median": e.estimate.median,
+        "lower": e.estimate.lower,
+        "upper": e.estimate.upper,
+        "level": e.estimate.level,
+        "truth_inside_interval": holds_truth(e, truth),
     })
 }
 
@@ -236,8 +244,7 @@ fn text(r: &DemoReport, db: &Path) -> String {
     ));
     match (&r.estimate, &r.estimate_refused) {
         (Some(e), _) => {
-            let inside =
-                (e.estimate.lower..=e.estimate.upper).contains(&(r.true_population as f64));
+            let inside = holds_truth(e, r.true_population);
             s.push_str(&format!(
                 "\nEstimated people affected (LCMCR over {} lists: {}):\n  {} ({:.0}% interval {} – {})\n  \
                  true number: {} — {} the interval\n",
