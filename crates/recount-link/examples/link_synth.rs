@@ -105,16 +105,6 @@ fn main() {
             }
         }
     }
-    if std::env::var_os("LINK_SYNTH_DEBUG").is_some() {
-        let mut ev: std::collections::BTreeMap<(bool, u8), usize> = Default::default();
-        for (k, p) in run.blocking.pairs.iter().enumerate() {
-            let g = run.gammas[k];
-            if (1..=3).contains(&g[0]) && g[1] > 0 {
-                *ev.entry((true_of(p.a) == true_of(p.b), g[8])).or_default() += 1;
-            }
-        }
-        println!("DEBUG name agrees + birth known: (true?, event code) -> count {ev:?}");
-    }
     println!("negative evidence on missed true pairs: {neg:?}");
     // The commonest comparison patterns among true pairs scored at or below 0.5 (missed) and
     // among false pairs scored above it (joined).
