@@ -2,7 +2,7 @@
 
 use crate::encoding::{TextProblem, open_text};
 use crate::fields::{FieldReader, Target};
-use crate::{ImportError, Problem, Progress, Row, TextEncoding};
+use crate::{ImportError, Problem, ProblemKind, Progress, Row, TextEncoding};
 use std::io::Read;
 
 pub(crate) struct DelimitedRows {
@@ -40,8 +40,15 @@ impl DelimitedRows {
         encoding: Option<TextEncoding>,
         progress: Progress,
     ) -> Result<DelimitedRows, ImportError> {
-        let layout = |problem: &str, expected: &str| {
-            ImportError::Layout(vec![fields.problem(Some(1), None, None, problem, expected)])
+        let layout = |kind: ProblemKind, problem: &str, expected: &str| {
+            ImportError::Layout(vec![fields.problem(
+                Some(1),
+                None,
+                None,
+                kind,
+                problem,
+                expected,
+            )])
         };
         let opened = match open_text(file, encoding, progress) {
             Ok(o) => o,
@@ -53,6 +60,7 @@ impl DelimitedRows {
             }
             Err(TextProblem::Utf16) => {
                 return Err(layout(
+                    ProblemKind::Utf16,
                     "the file is UTF-16 text",
                     "UTF-8 (save the file as CSV UTF-8)",
                 ));
@@ -60,6 +68,7 @@ impl DelimitedRows {
         };
         if opened.sample.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(layout(
+                ProblemKind::EmptyFile,
                 "the file is empty",
                 "a header row naming the columns (source, record_id, name, ...), then one row per record",
             ));
@@ -80,6 +89,7 @@ impl DelimitedRows {
         };
         if !csv.read_byte_record(&mut header).map_err(io)? {
             return Err(layout(
+                ProblemKind::NoHeader,
                 "the file has no header row",
                 "a header row naming the columns",
             ));
@@ -94,6 +104,7 @@ impl DelimitedRows {
                         Some(1),
                         Some(&format!("#{}", i + 1)),
                         Some(&String::from_utf8_lossy(cell)),
+                        ProblemKind::BadEncoding,
                         "the column name is not valid UTF-8",
                         "UTF-8 text, or --encoding windows-1251 for a windows-1251 file",
                     ));
@@ -106,6 +117,7 @@ impl DelimitedRows {
                 Some(1),
                 Some(&format!("#{}", i + 1)),
                 None,
+                ProblemKind::NulByte,
                 "the header contains a NUL byte",
                 "a text file (is it binary or UTF-16?)",
             ));
@@ -156,6 +168,10 @@ impl DelimitedRows {
                 Some(row),
                 None,
                 None,
+                ProblemKind::WrongCellCount {
+                    cells: self.record.len(),
+                    columns: self.targets.len(),
+                },
                 format!(
                     "the row has {} cells but the header has {} columns",
                     self.record.len(),
@@ -177,6 +193,7 @@ impl DelimitedRows {
                         Some(row),
                         Some(&self.names[i]),
                         None,
+                        ProblemKind::BadEncoding,
                         "the value is not valid UTF-8",
                         "UTF-8 text, or --encoding windows-1251 for a windows-1251 file",
                     ));

@@ -2,7 +2,7 @@
 //! translated and parsed, every problem located.
 
 use crate::mapping::Mapping;
-use crate::{Options, Problem};
+use crate::{Options, Problem, ProblemKind};
 use recount_types::{
     AgeRange, CountryCode, EventDate, EventTerm, EventVocabulary, Informant, PartialDate,
     RECORDS_CSV_V1_COLUMNS, Record, Sex, SourceName, ValueError, parse_country_list,
@@ -95,20 +95,43 @@ impl FieldReader {
     /// Parses the value of the typed field `field`.
     fn parse_value(&self, field: &str, value: &str) -> Result<Parsed, Bad> {
         Ok(match field {
-            "sex" => Parsed::Sex(value.parse::<Sex>()?),
+            "sex" => Parsed::Sex(
+                value
+                    .parse::<Sex>()
+                    .map_err(Bad::as_kind(ProblemKind::BadSex))?,
+            ),
             "birth_date" => Parsed::Date(self.date(value)?),
-            "age" => Parsed::Age(value.parse::<AgeRange>()?),
+            "age" => Parsed::Age(
+                value
+                    .parse::<AgeRange>()
+                    .map_err(Bad::as_kind(age_problem(value)))?,
+            ),
             "citizenship" => {
                 let parts: Vec<&str> = value
                     .split(';')
                     .map(|p| self.mapping.translate(field, p.trim()))
                     .collect();
-                Parsed::Countries(parse_country_list(&parts.join(";"))?)
+                Parsed::Countries(
+                    parse_country_list(&parts.join(";"))
+                        .map_err(Bad::as_kind(ProblemKind::UnknownCountry))?,
+                )
             }
-            "origin" => Parsed::Country(value.parse::<CountryCode>()?),
-            "event" => Parsed::Event(self.vocabulary.term(value)?),
+            "origin" => Parsed::Country(
+                value
+                    .parse::<CountryCode>()
+                    .map_err(Bad::as_kind(ProblemKind::UnknownCountry))?,
+            ),
+            "event" => Parsed::Event(self.vocabulary.term(value).map_err(Bad::as_kind(
+                ProblemKind::UnknownEventTerm {
+                    terms: self.vocabulary.terms().map(str::to_owned).collect(),
+                },
+            ))?),
             "event_date" => Parsed::EventDate(self.event_date(value)?),
-            "informant" => Parsed::Informant(value.parse::<Informant>()?),
+            "informant" => Parsed::Informant(
+                value
+                    .parse::<Informant>()
+                    .map_err(Bad::as_kind(ProblemKind::UnknownInformant))?,
+            ),
             other => unreachable!("{other} is not a typed field"),
         })
     }
@@ -126,17 +149,11 @@ impl FieldReader {
         row: Option<u64>,
         column: Option<&str>,
         value: Option<&str>,
+        kind: ProblemKind,
         problem: impl Into<String>,
         expected: impl Into<String>,
     ) -> Problem {
-        Problem {
-            file: self.file.clone(),
-            row,
-            column: column.map(str::to_owned),
-            value: value.map(str::to_owned),
-            problem: problem.into(),
-            expected: expected.into(),
-        }
+        Problem::new(&self.file, row, column, value, kind, problem, expected)
     }
 
     /// Where the file column `name` goes, or `None` when it is unknown.
@@ -167,6 +184,9 @@ impl FieldReader {
                     Some(row),
                     Some(name.trim()),
                     None,
+                    ProblemKind::UnknownColumn {
+                        column: name.trim().to_owned(),
+                    },
                     format!("unknown column {:?}", name.trim()),
                     format!(
                         "a Records CSV v1 column ({}), or a mapping file that renames or ignores it",
@@ -179,6 +199,10 @@ impl FieldReader {
                             Some(row),
                             Some(name.trim()),
                             None,
+                            ProblemKind::RepeatedColumn {
+                                field: RECORDS_CSV_V1_COLUMNS[i].to_owned(),
+                                first: first.to_owned(),
+                            },
                             format!(
                                 "a second column for {} (first: {first:?})",
                                 RECORDS_CSV_V1_COLUMNS[i]
@@ -218,6 +242,9 @@ impl FieldReader {
             Some(row),
             Some(column),
             None,
+            ProblemKind::MissingColumn {
+                column: column.to_owned(),
+            },
             format!("the required column {column} is missing"),
             expected,
         )
@@ -239,16 +266,17 @@ impl FieldReader {
             if may_hold_control(raw)
                 && raw.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
             {
-                let what = if raw.contains('\0') {
-                    "a NUL byte"
+                let (kind, what) = if raw.contains('\0') {
+                    (ProblemKind::NulByte, "a NUL byte")
                 } else {
-                    "a control character"
+                    (ProblemKind::ControlCharacter, "a control character")
                 };
                 let shown = (!FREE_TEXT.contains(&field)).then(|| raw.escape_debug().to_string());
                 problems.push(self.problem(
                     Some(row),
                     Some(column),
                     shown.as_deref(),
+                    kind,
                     format!("the value contains {what}"),
                     "text without control characters (is the file binary or UTF-16?)",
                 ));
@@ -263,6 +291,7 @@ impl FieldReader {
                     Some(row),
                     Some(column),
                     Some(raw),
+                    e.kind,
                     e.problem,
                     e.expected,
                 ));
@@ -274,6 +303,10 @@ impl FieldReader {
                         Some(row),
                         Some(column),
                         Some(raw),
+                        ProblemKind::SourceMismatch {
+                            row_source: value.to_owned(),
+                            given: s.as_str().to_owned(),
+                        },
                         format!(
                             "the row names source {value:?} but --source is {:?}",
                             s.as_str()
@@ -323,6 +356,7 @@ impl FieldReader {
                 Some(row),
                 Some("source"),
                 None,
+                ProblemKind::EmptySource,
                 "the source is empty",
                 "the source's name, or --source NAME",
             ));
@@ -332,6 +366,7 @@ impl FieldReader {
                 Some(row),
                 Some("record_id"),
                 None,
+                ProblemKind::EmptyRecordId,
                 "the record_id is empty",
                 "an id unique within the source",
             ));
@@ -341,6 +376,7 @@ impl FieldReader {
                 Some(row),
                 Some("name"),
                 None,
+                ProblemKind::NoName,
                 "the record has no name",
                 "a name, or a given_name and/or family_name",
             ));
@@ -367,6 +403,11 @@ impl FieldReader {
             }
         }
         Err(Bad {
+            kind: ProblemKind::BadDate {
+                range: false,
+                formats: self.mapping.date_patterns(),
+                suggest_mapping: false,
+            },
             problem: iso_err.problem.replace("in ISO form", "in a known form"),
             expected: self.mapping.date_expected(),
         })
@@ -374,15 +415,31 @@ impl FieldReader {
 
     fn event_date(&self, value: &str) -> Result<EventDate, Bad> {
         if self.mapping.date_formats().is_empty() {
-            return value
-                .parse::<EventDate>()
-                .map_err(|e| with_date_hint(e, value));
+            return value.parse::<EventDate>().map_err(|e| {
+                // Both ends are dates, so what is wrong is their order.
+                let reversed = value.split_once('/').is_some_and(|(a, b)| {
+                    a.parse::<PartialDate>().is_ok() && b.parse::<PartialDate>().is_ok()
+                });
+                if reversed {
+                    Bad::new(ProblemKind::ReversedDateRange, e)
+                } else {
+                    with_date_hint(e, value).in_range_field()
+                }
+            });
         }
         match value.split_once('/') {
-            None => self.date(value).map(EventDate::On),
+            None => self
+                .date(value)
+                .map(EventDate::On)
+                .map_err(Bad::in_range_field),
             Some((a, b)) => {
-                let (a, b) = (self.date(a.trim())?, self.date(b.trim())?);
-                format!("{a}/{b}").parse::<EventDate>().map_err(Bad::from)
+                let (a, b) = (
+                    self.date(a.trim()).map_err(Bad::in_range_field)?,
+                    self.date(b.trim()).map_err(Bad::in_range_field)?,
+                );
+                format!("{a}/{b}")
+                    .parse::<EventDate>()
+                    .map_err(Bad::as_kind(ProblemKind::ReversedDateRange))
             }
         }
     }
@@ -395,25 +452,64 @@ fn may_hold_control(raw: &str) -> bool {
     raw.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2)
 }
 
-/// Why a value was refused, in the words a problem report uses.
+/// Why a value was refused: its kind, and the English words a problem report uses.
 struct Bad {
+    kind: ProblemKind,
     problem: String,
     expected: String,
 }
 
-impl From<ValueError> for Bad {
-    fn from(e: ValueError) -> Bad {
+impl Bad {
+    fn new(kind: ProblemKind, e: ValueError) -> Bad {
         Bad {
+            kind,
             problem: e.problem,
             expected: e.expected.to_owned(),
         }
+    }
+
+    /// The value's error as a problem of `kind`.
+    fn as_kind(kind: ProblemKind) -> impl FnOnce(ValueError) -> Bad {
+        move |e| Bad::new(kind, e)
+    }
+
+    /// A bad date of a field that takes a range too (`event_date`).
+    fn in_range_field(mut self) -> Bad {
+        if let ProblemKind::BadDate { range, .. } = &mut self.kind {
+            *range = true;
+        }
+        self
+    }
+}
+
+/// An age range whose ends are both ages is only in the wrong order; anything else is not an
+/// age.
+fn age_problem(value: &str) -> ProblemKind {
+    let reversed = value.split_once('-').is_some_and(|(lo, hi)| {
+        matches!(
+            (lo.parse::<AgeRange>(), hi.parse::<AgeRange>()),
+            (Ok(lo), Ok(hi)) if lo.min() > hi.min()
+        )
+    });
+    if reversed {
+        ProblemKind::ReversedAgeRange
+    } else {
+        ProblemKind::BadAge
     }
 }
 
 /// Dates such as `31.12.2022` get a hint at the mapping's date formats.
 fn with_date_hint(e: ValueError, value: &str) -> Bad {
-    let mut bad = Bad::from(e);
-    if value.contains('.') || (value.contains('/') && !value.contains('-')) {
+    let suggest_mapping = value.contains('.') || (value.contains('/') && !value.contains('-'));
+    let mut bad = Bad::new(
+        ProblemKind::BadDate {
+            range: false,
+            formats: Vec::new(),
+            suggest_mapping,
+        },
+        e,
+    );
+    if suggest_mapping {
         bad.expected.push_str(
             "; a mapping file can accept other forms, e.g. formats = [\"DD.MM.YYYY\"] under [dates]",
         );

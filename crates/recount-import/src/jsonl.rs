@@ -3,7 +3,7 @@
 
 use crate::encoding::{TextProblem, open_text};
 use crate::fields::{FieldReader, Target};
-use crate::{ImportError, Problem, Progress, Row, TextEncoding};
+use crate::{ImportError, Problem, ProblemKind, Progress, Row, TextEncoding};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
 
@@ -35,6 +35,7 @@ impl JsonRows {
                     Some(1),
                     None,
                     None,
+                    ProblemKind::Utf16,
                     "the file is UTF-16 text",
                     "UTF-8",
                 )]));
@@ -45,6 +46,7 @@ impl JsonRows {
                 Some(1),
                 None,
                 None,
+                ProblemKind::EmptyFile,
                 "the file is empty",
                 "one JSON object per line, e.g. {\"source\": \"hotline\", \"record_id\": \"1\", \"name\": \"...\"}",
             )]));
@@ -83,12 +85,13 @@ impl JsonRows {
     }
 
     fn parse(&mut self, row: u64) -> Result<recount_types::Record, Vec<Problem>> {
-        let bad = |f: &FieldReader, problem: String, expected: &str| {
-            vec![f.problem(Some(row), None, None, problem, expected)]
+        let bad = |f: &FieldReader, kind: ProblemKind, problem: String, expected: &str| {
+            vec![f.problem(Some(row), None, None, kind, problem, expected)]
         };
         let Ok(text) = std::str::from_utf8(&self.buf) else {
             return Err(bad(
                 &self.fields,
+                ProblemKind::BadEncoding,
                 "the line is not valid UTF-8".into(),
                 "UTF-8 text, or --encoding windows-1251",
             ));
@@ -98,6 +101,7 @@ impl JsonRows {
             Ok(_) => {
                 return Err(bad(
                     &self.fields,
+                    ProblemKind::NotJsonObject,
                     "the line is not a JSON object".into(),
                     "one JSON object per line",
                 ));
@@ -105,6 +109,7 @@ impl JsonRows {
             Err(e) => {
                 return Err(bad(
                     &self.fields,
+                    ProblemKind::NotJson,
                     format!("the line is not valid JSON ({e})"),
                     "one JSON object per line",
                 ));
@@ -118,6 +123,9 @@ impl JsonRows {
                     Some(row),
                     Some(key),
                     None,
+                    ProblemKind::UnknownColumn {
+                        column: key.clone(),
+                    },
                     format!("unknown field {key:?}"),
                     "a Records CSV v1 column name, or a mapping file that renames or ignores it",
                 ));
@@ -137,6 +145,7 @@ impl JsonRows {
                         Some(row),
                         Some(key),
                         None,
+                        ProblemKind::BadJsonValue,
                         "the value is not text or a number",
                         "a string, a number or null",
                     ));

@@ -11,7 +11,8 @@
 //! - [`Options`]: the source to file records under, the event vocabulary, a [`Mapping`], an
 //!   encoding;
 //! - [`Mapping`]: a TOML file that renames columns, translates values and declares date forms;
-//! - [`Problem`] and [`Problems`]: a located diagnostic, and a capped collection of them;
+//! - [`Problem`] and [`Problems`]: a located diagnostic with its [`ProblemKind`] (a stable
+//!   code and its parameters, for wording it in any language), and a capped collection of them;
 //! - [`ImportError`]: a file that cannot be read at all (the environment's fault, or a layout so
 //!   wrong that no row can be read).
 //!
@@ -31,7 +32,7 @@ mod tests;
 
 pub use encoding::TextEncoding;
 pub use mapping::{DateFormat, Mapping};
-pub use problem::{Problem, Problems};
+pub use problem::{Expected, Problem, ProblemKind, Problems};
 
 use recount_types::{EventVocabulary, Record, RecordKey, SourceName};
 use std::collections::BTreeMap;
@@ -250,20 +251,29 @@ impl Iterator for RecordReader {
                     return None;
                 }
                 // A header and nothing else: say so rather than import nothing in silence.
-                let (row, expected) = match self.inner {
-                    Inner::JsonLines(_) => (1, "at least one line holding a JSON object"),
-                    _ => (2, "at least one record row after the header"),
+                let (row, kind, expected) = match self.inner {
+                    Inner::JsonLines(_) => (
+                        1,
+                        ProblemKind::NoRecords,
+                        "at least one line holding a JSON object",
+                    ),
+                    _ => (
+                        2,
+                        ProblemKind::HeaderOnly,
+                        "at least one record row after the header",
+                    ),
                 };
                 Some(Ok(Row {
                     row,
-                    result: Err(vec![Problem {
-                        file: self.file.clone(),
-                        row: Some(row),
-                        column: None,
-                        value: None,
-                        problem: "the file has no records".into(),
-                        expected: expected.into(),
-                    }]),
+                    result: Err(vec![Problem::new(
+                        &self.file,
+                        Some(row),
+                        None,
+                        None,
+                        kind,
+                        "the file has no records",
+                        expected,
+                    )]),
                 }))
             }
         }

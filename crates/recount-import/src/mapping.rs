@@ -168,6 +168,11 @@ impl Mapping {
         &self.dates
     }
 
+    /// The mapping's date forms as written, e.g. `DD.MM.YYYY`.
+    pub(crate) fn date_patterns(&self) -> Vec<String> {
+        self.dates.iter().map(|d| d.pattern.clone()).collect()
+    }
+
     pub(crate) fn date_expected(&self) -> String {
         let forms: Vec<&str> = self.dates.iter().map(|d| d.pattern.as_str()).collect();
         format!(

@@ -17,7 +17,7 @@ fn options() -> Options {
 }
 
 /// Reads `bytes` as a file named `name` and returns the records or the problems as
-/// `row:column: problem` lines.
+/// `row:column: problem [value] (code)` lines.
 fn read(name: &str, bytes: &[u8], options: Options) -> Result<Vec<Record>, Vec<String>> {
     let dir = tempfile::tempdir().unwrap();
     let path = write(&dir, name, bytes);
@@ -25,11 +25,12 @@ fn read(name: &str, bytes: &[u8], options: Options) -> Result<Vec<Record>, Vec<S
         ps.iter()
             .map(|p| {
                 format!(
-                    "{}:{}: {} [{}]",
+                    "{}:{}: {} [{}] ({})",
                     p.row.map(|r| r.to_string()).unwrap_or_default(),
                     p.column.clone().unwrap_or_default(),
                     p.problem,
-                    p.value.clone().unwrap_or_default()
+                    p.value.clone().unwrap_or_default(),
+                    p.kind().code()
                 )
             })
             .collect::<Vec<_>>()
@@ -121,87 +122,114 @@ fn bad_inputs_are_located() {
         "a.csv",
         b"source,name\nhotline,A\n",
         options(),
-        &["1:record_id:", "required column record_id"],
+        &[
+            "1:record_id:",
+            "required column record_id",
+            "(missing_column)",
+        ],
     );
     check_bad(
         "a.csv",
         b"source,record_id,sex\nhotline,1,m\n",
         options(),
-        &["1:name:", "required column name"],
+        &["1:name:", "required column name", "(missing_column)"],
     );
     check_bad(
         "a.csv",
         b"source,record_id,name,surname\nhotline,1,A,B\n",
         options(),
-        &["1:surname:", "unknown column"],
+        &["1:surname:", "unknown column", "(unknown_column)"],
     );
     check_bad(
         "a.csv",
         row("hotline,1,A,,2022-13-01,,,,,,,,").as_bytes(),
         options(),
-        &["2:birth_date:", "month 13 does not exist", "[2022-13-01]"],
+        &[
+            "2:birth_date:",
+            "month 13 does not exist",
+            "[2022-13-01]",
+            "(bad_date)",
+        ],
     );
     check_bad(
         "a.csv",
         row("hotline,1,A,,,,,,,31.12.2022,,,").as_bytes(),
         options(),
-        &["2:event_date:", "not a date in ISO form", "[31.12.2022]"],
+        &[
+            "2:event_date:",
+            "not a date in ISO form",
+            "[31.12.2022]",
+            "(bad_date)",
+        ],
     );
     check_bad(
         "a.csv",
         row("hotline,1,A,,,60-55,,,,,,,").as_bytes(),
         options(),
-        &["2:age:", "reversed", "[60-55]"],
+        &["2:age:", "reversed", "[60-55]", "(reversed_age_range)"],
     );
     check_bad(
         "a.csv",
         row("hotline,1,A,,,,,,passport_seized,,,,").as_bytes(),
         options(),
-        &["2:event:", "not in the event vocabulary"],
+        &[
+            "2:event:",
+            "not in the event vocabulary",
+            "(unknown_event_term)",
+        ],
     );
     check_bad(
         "a.csv",
         row("hotline,1,A,,,,RU;XK,,,,,,").as_bytes(),
         options(),
-        &["2:citizenship:", "not an assigned country code"],
+        &[
+            "2:citizenship:",
+            "not an assigned country code",
+            "(unknown_country)",
+        ],
     );
     check_bad(
         "a.csv",
         row("hotline,1,A,,,,,Kyrgyzstan,,,,,").as_bytes(),
         options(),
-        &["2:origin:", "two-letter"],
+        &["2:origin:", "two-letter", "(unknown_country)"],
     );
     check_bad(
         "a.csv",
         row("hotline,1,A,x,,,,,,,,,").as_bytes(),
         options(),
-        &["2:sex:", "not a sex code"],
+        &["2:sex:", "not a sex code", "(bad_sex)"],
     );
     check_bad(
         "a.csv",
         row("hotline,1,,,,,,,,,,,").as_bytes(),
         options(),
-        &["2:name:", "no name"],
+        &["2:name:", "no name", "(no_name)"],
     );
     check_bad(
         "a.csv",
         row("hotline,,A,,,,,,,,,,").as_bytes(),
         options(),
-        &["2:record_id:", "empty"],
+        &["2:record_id:", "empty", "(empty_record_id)"],
     );
     check_bad(
         "a.csv",
         row("hotline,1,A,,,").as_bytes(),
         options(),
-        &["2::", "6 cells but the header has 13"],
+        &["2::", "6 cells but the header has 13", "(wrong_cell_count)"],
     );
-    check_bad("a.csv", b"", options(), &["1::", "the file is empty"]);
+    check_bad(
+        "a.csv",
+        b"",
+        options(),
+        &["1::", "the file is empty", "(empty_file)"],
+    );
     check_bad("a.csv", b"\n\n", options(), &["1::", "the file is empty"]);
     check_bad(
         "a.csv",
         HEADER.as_bytes(),
         options(),
-        &["2::", "no records"],
+        &["2::", "no records", "(header_only)"],
     );
     check_bad("a.jsonl", b"\n", options(), &["1::", "empty"]);
     // A NUL byte in a name: located, and the name itself is never echoed.
@@ -209,13 +237,18 @@ fn bad_inputs_are_located() {
         "a.csv",
         b"source,record_id,name\nhotline,1,As\0anov\n",
         options(),
-        &["2:name:", "NUL byte", "[]"],
+        &["2:name:", "NUL byte", "[] (nul_byte)"],
     );
     check_bad(
         "a.csv",
         "source,record_id,name\nhotline,1,A\nhotline,1,B\n".as_bytes(),
         options(),
-        &["3:record_id:", "used twice", "first at row 2"],
+        &[
+            "3:record_id:",
+            "used twice",
+            "first at row 2",
+            "(duplicate_record_id)",
+        ],
     );
 }
 
@@ -238,7 +271,7 @@ fn merged_problems_keep_row_order_and_the_cap() {
         column: None,
         value: None,
         problem: what.into(),
-        expected: String::new(),
+        expected: String::new().into(),
     };
     let mut reader = Problems::new(3);
     for row in [2, 5, 9, 11] {
@@ -355,8 +388,29 @@ fn a_mapping_renames_columns_translates_values_and_reads_dates() {
     );
     // A date in none of the forms names them all.
     let bad = csv.replace("31.12.2022", "2022/12/31");
-    let problems = read("a.csv", bad.as_bytes(), mapped).unwrap_err();
+    let problems = read("a.csv", bad.as_bytes(), mapped.clone()).unwrap_err();
     assert!(problems[0].starts_with("2:Дата:"), "{problems:?}");
+    assert!(problems[0].ends_with("(bad_date)"), "{problems:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, "a.csv", bad.as_bytes());
+    let problems = read_all(&path, mapped.clone(), 10).unwrap().unwrap_err();
+    let kind = problems.shown()[0].kind();
+    assert_eq!(
+        kind,
+        &ProblemKind::BadDate {
+            range: true,
+            formats: vec!["DD.MM.YYYY".into(), "MM.YYYY".into()],
+            suggest_mapping: false,
+        }
+    );
+    assert_eq!(kind.notes(), ["date_range", "mapping_forms"]);
+    // Both ends read through the mapping, in the wrong order.
+    let reversed = csv.replace("31.12.2022", "31.12.2022/01.12.2022");
+    let problems = read("a.csv", reversed.as_bytes(), mapped).unwrap_err();
+    assert!(
+        problems[0].ends_with("(reversed_date_range)"),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -379,6 +433,8 @@ fn json_lines_are_read_line_by_line() {
         problems[1].starts_with("2:: the line is not valid JSON"),
         "{problems:?}"
     );
+    assert!(problems[0].ends_with("(unknown_column)"), "{problems:?}");
+    assert!(problems[1].ends_with("(not_json)"), "{problems:?}");
 }
 
 #[test]
@@ -403,4 +459,126 @@ fn xlsx_sheets_are_read_with_spreadsheet_rows() {
     assert_eq!(records[0].1.age.unwrap().to_string(), "57");
     assert_eq!(records[0].1.event_date.unwrap().to_string(), "2022-09-21");
     assert_eq!(problems, [(Some(4), Some("age".to_owned()))]);
+}
+
+#[test]
+fn kinds_are_told_apart_by_structure_not_by_words() {
+    let row = |cells: &str| format!("{HEADER}{cells}\n");
+    for (cells, code) in [
+        ("hotline,1,A,,,60-55,,,,,,,", "(reversed_age_range)"),
+        ("hotline,1,A,,,55-x,,,,,,,", "(bad_age)"),
+        ("hotline,1,A,,,200,,,,,,,", "(bad_age)"),
+        (
+            "hotline,1,A,,,,,,,2022-10/2022-09,,,",
+            "(reversed_date_range)",
+        ),
+        ("hotline,1,A,,,,,,,2022-10/2022-13,,,", "(bad_date)"),
+        ("hotline,1,A,,,,,,,,cousin,,", "(unknown_informant)"),
+    ] {
+        check_bad("a.csv", row(cells).as_bytes(), options(), &[code]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        &dir,
+        "a.csv",
+        row("hotline,1,A,,,,,,,31.12.2022,,,").as_bytes(),
+    );
+    let problems = read_all(&path, options(), 10).unwrap().unwrap_err();
+    let kind = problems.shown()[0].kind();
+    assert_eq!(kind.notes(), ["date_range", "mapping_hint"]);
+}
+
+#[test]
+fn every_code_is_distinct_snake_case() {
+    let codes = ProblemKind::CODES;
+    let distinct: std::collections::BTreeSet<_> = codes.iter().collect();
+    assert_eq!(distinct.len(), codes.len());
+    for c in codes {
+        assert!(
+            !c.is_empty()
+                && c.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+            "{c}"
+        );
+    }
+    assert!(codes.contains(&ProblemKind::ReversedAgeRange.code()));
+}
+
+#[test]
+fn the_json_of_a_problem_adds_its_code_and_its_text_stays() {
+    let p = Problem::duplicate("a.csv", 3, "7", 2);
+    assert_eq!(
+        p.to_string(),
+        "a.csv, row 3, column record_id: record_id is used twice in this import (first at row 2) \
+         (value \"7\"); expected a record_id unique within its source"
+    );
+    assert_eq!(
+        serde_json::to_value(&p).unwrap(),
+        serde_json::json!({
+            "file": "a.csv", "row": 3, "column": "record_id", "value": "7",
+            "problem": "record_id is used twice in this import (first at row 2)",
+            "expected": "a record_id unique within its source",
+            "code": "duplicate_record_id",
+        })
+    );
+    // A problem written field by field still has a code: `other`.
+    let literal = Problem {
+        file: "a.csv".into(),
+        row: None,
+        column: None,
+        value: None,
+        problem: "something".into(),
+        expected: "something else".into(),
+    };
+    assert_eq!(literal.kind(), &ProblemKind::Other);
+    assert_eq!(serde_json::to_value(&literal).unwrap()["code"], "other");
+}
+
+/// The constructors the pipeline's import step can call give the words its field-by-field
+/// problems have, and a code.
+#[test]
+fn the_pipeline_constructors_keep_the_words() {
+    let p = Problem::changed_content("b.csv", 2, "1", "hotline", "a.csv", 5);
+    assert_eq!(
+        p.problem,
+        "source \"hotline\" already has this record_id with different content (imported from a.csv, row 5)"
+    );
+    assert_eq!(
+        p.expected.text,
+        "the same content as before, or --update to replace it"
+    );
+    assert_eq!(
+        (p.row, p.column.as_deref(), p.value.as_deref()),
+        (Some(2), Some("record_id"), Some("1"))
+    );
+    assert_eq!(p.kind().code(), "changed_content");
+
+    let p = Problem::group_conflict("b.csv", "rferl", Some("wire"), "tass");
+    assert_eq!(
+        p.problem,
+        "source \"rferl\" is in dependency group \"wire\", not \"tass\""
+    );
+    assert_eq!(p.value.as_deref(), Some("tass"));
+    let p = Problem::group_conflict("b.csv", "rferl", None, "tass");
+    assert_eq!(
+        p.problem,
+        "source \"rferl\" is its own dependency group, not in \"tass\""
+    );
+    assert_eq!(p.kind().code(), "own_group_conflict");
+
+    let p = Problem::request("b.csv", ProblemKind::EmptySourceName);
+    assert_eq!(
+        (p.problem.as_str(), p.expected.text.as_str()),
+        ("--source is empty", "a source name such as hotline")
+    );
+    let p = Problem::bad_mapping("m.toml", "version 2 is not known".into());
+    assert_eq!(p.problem, "version 2 is not known");
+    assert_eq!(
+        p.expected.text,
+        "a mapping file as docs/importing.md describes"
+    );
+    assert_eq!(
+        p.kind().params(),
+        [("detail", "version 2 is not known".to_owned())]
+    );
 }

@@ -1,7 +1,7 @@
 //! Excel and OpenDocument workbooks (through calamine): one sheet, header in its first row.
 
 use crate::fields::{FieldReader, Target};
-use crate::{ImportError, Row};
+use crate::{ImportError, ProblemKind, Row};
 use calamine::{Data, Reader};
 use std::path::Path;
 
@@ -51,11 +51,12 @@ impl SheetRows {
         name: &str,
         fields: FieldReader,
     ) -> Result<SheetRows, ImportError> {
-        let layout = |fields: &FieldReader, row: u64, problem: String, expected: &str| {
+        let layout = |fields: &FieldReader, kind: ProblemKind, problem: String, expected: &str| {
             ImportError::Layout(vec![fields.problem(
-                Some(row),
+                Some(1),
                 None,
                 None,
+                kind,
                 problem,
                 expected,
             )])
@@ -67,7 +68,7 @@ impl SheetRows {
             },
             other => layout(
                 &fields,
-                1,
+                ProblemKind::NotWorkbook,
                 format!("not a readable workbook: {other}"),
                 "an .xlsx, .xls or .ods file",
             ),
@@ -79,7 +80,7 @@ impl SheetRows {
                 None => {
                     return Err(layout(
                         &fields,
-                        1,
+                        ProblemKind::NoSheets,
                         "the workbook has no sheets".into(),
                         "a sheet with a header row",
                     ));
@@ -89,7 +90,9 @@ impl SheetRows {
         let range = book.worksheet_range(&sheet).map_err(|e| {
             layout(
                 &fields,
-                1,
+                ProblemKind::MissingSheet {
+                    sheet: sheet.clone(),
+                },
                 format!("cannot read sheet {sheet:?}: {e}"),
                 "an existing sheet (see `sheet` in the mapping)",
             )
@@ -99,7 +102,9 @@ impl SheetRows {
         let Some(header) = rows.next() else {
             return Err(layout(
                 &fields,
-                1,
+                ProblemKind::EmptySheet {
+                    sheet: sheet.clone(),
+                },
                 format!("sheet {sheet:?} of {name} is empty"),
                 "a header row naming the columns, then one row per record",
             ));

@@ -115,6 +115,45 @@ mod tests {
         assert!(en.len() > 50);
     }
 
+    /// Every problem the importer can report, each note of an expected form and each problem of
+    /// the desk's own is worded in both languages, so a new code cannot ship untranslated.
+    /// (`other` is a problem built without a code: its English words are all there is.)
+    #[test]
+    fn every_import_problem_is_worded_in_english_and_russian() {
+        use recount_import::ProblemKind;
+        for lang in Lang::ALL {
+            let cat = load_strict(match lang {
+                Lang::En => include_str!("../locales/en.toml"),
+                Lang::Ru => include_str!("../locales/ru.toml"),
+            });
+            let mut missing = Vec::new();
+            for code in ProblemKind::CODES.iter().filter(|c| **c != "other") {
+                for key in [
+                    format!("problem.{code}"),
+                    format!("problem.{code}.expected"),
+                ] {
+                    if !cat.contains_key(&key) {
+                        missing.push(key);
+                    }
+                }
+            }
+            for note in ProblemKind::NOTES {
+                let key = format!("problem.note.{note}");
+                if !cat.contains_key(&key) {
+                    missing.push(key);
+                }
+            }
+            for code in ["more_problems", "upload_unreadable", "import_failed"] {
+                let key = format!("import.problem.{code}");
+                if !cat.contains_key(&key) {
+                    missing.push(key);
+                }
+            }
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+            assert!(!cat.contains_key("problem.other"));
+        }
+    }
+
     fn load_strict(s: &str) -> Catalogue {
         toml::from_str(s).expect("catalogue parses")
     }

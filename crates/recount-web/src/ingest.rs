@@ -4,8 +4,8 @@
 //! The importer reads files, so an upload is written to a private temporary directory (mode
 //! 0700, removed when the call ends) for the length of one call and no longer.
 
-use crate::pages::import::{Checked, Problem, Upload};
-use recount_import::{Mapping, Options};
+use crate::pages::import::{Checked, Problem, Upload, Words};
+use recount_import::{ImportError, Mapping, Options};
 use recount_pipeline::PipelineError;
 use recount_pipeline::import::{ImportOutcome, ImportRequest};
 use recount_store::{Store, StoreError};
@@ -21,29 +21,56 @@ impl From<&recount_import::Problem> for Problem {
             row: p.row,
             column: p.column.clone(),
             value: p.value.clone(),
+            code: p.kind().code().to_owned(),
             message: p.problem.clone(),
-            expected: Some(p.expected.clone()).filter(|e| !e.is_empty()),
+            expected: Some(p.expected.text.clone()).filter(|e| !e.is_empty()),
+            words: Words::Import(p.kind().clone()),
         }
     }
 }
 
-fn problem(message: impl Into<String>) -> Problem {
+/// A problem of the desk's own: `code`, the catalogue's `import.problem.<code>` with `args`,
+/// and `english` for the API (which may say more than the page: an error's own words).
+fn desk_problem(code: &'static str, args: Vec<(&'static str, String)>, english: String) -> Problem {
     Problem {
         row: None,
         column: None,
         value: None,
-        message: message.into(),
+        code: code.to_owned(),
+        message: english,
         expected: None,
+        words: Words::Desk(args),
     }
+}
+
+fn mapping_problem(message: String) -> Problem {
+    Problem::from(&recount_import::Problem::bad_mapping("mapping", message))
 }
 
 fn problems(ps: &recount_import::Problems) -> Vec<Problem> {
     let mut out: Vec<Problem> = ps.shown().iter().map(Problem::from).collect();
     let hidden = ps.total().saturating_sub(out.len() as u64);
     if hidden > 0 {
-        out.push(problem(format!("… and {hidden} more problems")));
+        out.push(desk_problem(
+            "more_problems",
+            vec![("n", hidden.to_string())],
+            format!("… and {hidden} more problems"),
+        ));
     }
     out
+}
+
+/// The problems of a file the importer could not read at all.
+fn unreadable(e: ImportError) -> Vec<Problem> {
+    match e {
+        ImportError::Layout(ps) => ps.iter().map(Problem::from).collect(),
+        ImportError::Mapping { message, .. } => vec![mapping_problem(message)],
+        other => vec![desk_problem(
+            "upload_unreadable",
+            Vec::new(),
+            format!("the upload could not be read: {other}"),
+        )],
+    }
 }
 
 /// A file name safe to create: the upload's base name with only plain characters kept, so its
@@ -99,12 +126,16 @@ pub fn check(
 ) -> Checked {
     let mapping = match mapping.map(Mapping::from_toml).transpose() {
         Ok(m) => m,
-        Err(message) => return Checked::Problems(vec![problem(format!("the mapping: {message}"))]),
+        Err(message) => return Checked::Problems(vec![mapping_problem(message)]),
     };
     let staged = match stage(file_name, bytes, None) {
         Ok(s) => s,
         Err(e) => {
-            return Checked::Problems(vec![problem(format!("the upload could not be read: {e}"))]);
+            return Checked::Problems(vec![desk_problem(
+                "upload_unreadable",
+                Vec::new(),
+                format!("the upload could not be read: {e}"),
+            )]);
         }
     };
     let options = Options {
@@ -116,10 +147,7 @@ pub fn check(
     match recount_import::read_all(&staged.file, options, MAX_PROBLEMS) {
         Ok(Ok(records)) => Checked::Clean(records),
         Ok(Err(ps)) => Checked::Problems(problems(&ps)),
-        Err(recount_import::ImportError::Layout(ps)) => {
-            Checked::Problems(ps.iter().map(Problem::from).collect())
-        }
-        Err(e) => Checked::Problems(vec![problem(e.to_string())]),
+        Err(e) => Checked::Problems(unreadable(e)),
     }
 }
 
@@ -129,9 +157,11 @@ pub fn import(store: &mut Store, upload: &Upload) -> Result<Result<u64, Vec<Prob
     let staged = match stage(&upload.file_name, &upload.bytes, upload.mapping.as_deref()) {
         Ok(s) => s,
         Err(e) => {
-            return Ok(Err(vec![problem(format!(
-                "the upload could not be staged: {e}"
-            ))]));
+            return Ok(Err(vec![desk_problem(
+                "upload_unreadable",
+                Vec::new(),
+                format!("the upload could not be staged: {e}"),
+            )]));
         }
     };
     let request = ImportRequest {
@@ -144,7 +174,11 @@ pub fn import(store: &mut Store, upload: &Upload) -> Result<Result<u64, Vec<Prob
         Ok(ImportOutcome::Imported(summary)) => Ok(Ok(summary.inserted + summary.updated)),
         Ok(ImportOutcome::Rejected(ps)) => Ok(Err(problems(&ps))),
         Err(PipelineError::Store(e)) => Err(e),
-        Err(e) => Ok(Err(vec![problem(e.to_string())])),
+        Err(e) => Ok(Err(vec![desk_problem(
+            "import_failed",
+            Vec::new(),
+            e.to_string(),
+        )])),
     }
 }
 

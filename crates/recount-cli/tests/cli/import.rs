@@ -410,6 +410,21 @@ fn problems_come_all_at_once_as_json() {
     assert_eq!(cols, ["sex", "birth_date", "age", "informant"]);
     assert_eq!(v["problems"][1]["row"], 2);
     assert_eq!(v["problems"][1]["value"], "2022-13-01");
+    // Each problem has a stable code beside its English words, which stay as they were.
+    let codes: Vec<&str> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["bad_sex", "bad_date", "reversed_age_range", "unknown_informant"]
+    );
+    assert_eq!(
+        v["problems"][1]["problem"],
+        "month 13 does not exist in '2022-13-01'"
+    );
     assert_eq!(count(dir.path()), 2);
 }
 

@@ -6,11 +6,12 @@ use super::records::opt;
 use super::{PageResult, layout, render};
 use crate::App;
 use crate::auth::{Ctx, random_token};
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, lookup, t, tf};
 use axum::Form;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use maud::{Markup, html};
+use recount_import::ProblemKind;
 use recount_store::accounts::UserId;
 use recount_types::Record;
 use serde::Deserialize;
@@ -63,8 +64,69 @@ pub struct Problem {
     pub row: Option<u64>,
     pub column: Option<String>,
     pub value: Option<String>,
+    /// A stable code: the importer's (`recount import --json` gives the same), or the desk's
+    /// own (`more_problems`, `upload_unreadable`, `import_failed`).
+    pub code: String,
+    /// In English, as `recount import` words it.
     pub message: String,
     pub expected: Option<String>,
+    /// How the page words it in the reader's language.
+    #[serde(skip)]
+    pub words: Words,
+}
+
+/// What a problem's message is made of, for wording it in any language.
+#[derive(Debug, Clone)]
+pub enum Words {
+    /// The importer's problem: the catalogue's `problem.<code>` and `problem.<code>.expected`
+    /// with the kind's parameters, and a `problem.note.<note>` for each of its notes.
+    Import(ProblemKind),
+    /// The desk's own message: the catalogue's `import.problem.<code>` with these values.
+    Desk(Vec<(&'static str, String)>),
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Words::Import(ProblemKind::Other)
+    }
+}
+
+impl Problem {
+    /// The message and the expected form in `lang`; the English words of `recount import` for
+    /// a code the catalogue does not word.
+    pub fn worded(&self, lang: Lang) -> (String, Option<String>) {
+        let fill = |mut s: String, args: &[(&str, String)]| {
+            for (name, value) in args {
+                s = s.replace(&format!("{{{name}}}"), value);
+            }
+            s
+        };
+        match &self.words {
+            Words::Import(kind) => {
+                let args = kind.params();
+                let key = format!("problem.{}", kind.code());
+                let Some(message) = lookup(lang, &key) else {
+                    return (self.message.clone(), self.expected.clone());
+                };
+                let mut expected: Vec<String> = lookup(lang, &format!("{key}.expected"))
+                    .into_iter()
+                    .chain(
+                        kind.notes()
+                            .into_iter()
+                            .filter_map(|n| lookup(lang, &format!("problem.note.{n}"))),
+                    )
+                    .map(|s| fill(s, &args))
+                    .collect();
+                expected.retain(|e| !e.is_empty());
+                let expected = (!expected.is_empty()).then(|| expected.join("; "));
+                (fill(message, &args), expected)
+            }
+            Words::Desk(args) => {
+                let key = format!("import.problem.{}", self.code);
+                (fill(t(lang, &key), args), None)
+            }
+        }
+    }
 }
 
 /// What checking a file found.
@@ -227,13 +289,16 @@ pub fn problems_table(lang: Lang, problems: &[Problem]) -> Markup {
                 th { (t(lang, "import.problem.message")) }
                 th { (t(lang, "import.problem.expected")) }
             } }
-            tbody { @for p in problems { tr {
-                td.num { (opt(p.row.as_ref())) }
-                td { (p.column.as_deref().unwrap_or("")) }
-                td { (p.value.as_deref().unwrap_or("")) }
-                td { (p.message) }
-                td { (p.expected.as_deref().unwrap_or("")) }
-            } } }
+            tbody { @for p in problems {
+                @let (message, expected) = p.worded(lang);
+                tr data-code=(p.code) {
+                    td.num { (opt(p.row.as_ref())) }
+                    td { (p.column.as_deref().unwrap_or("")) }
+                    td { (p.value.as_deref().unwrap_or("")) }
+                    td { (message) }
+                    td { (expected.as_deref().unwrap_or("")) }
+                }
+            } }
         }
     }
 }

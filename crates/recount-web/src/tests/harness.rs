@@ -191,6 +191,22 @@ impl Desk {
         fields: &[(&str, &str)],
         csrf_header: bool,
     ) -> Reply {
+        self.post_file_with_headers(path, session, file_name, bytes, fields, csrf_header, &[])
+            .await
+    }
+
+    /// [`Desk::post_file`] with further request headers (e.g. `Accept-Language`).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn post_file_with_headers(
+        &self,
+        path: &str,
+        session: &Session,
+        file_name: &str,
+        bytes: &[u8],
+        fields: &[(&str, &str)],
+        csrf_header: bool,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let boundary = "----recount-test-boundary";
         let mut body = Vec::new();
         let mut text = |name: &str, value: &str| {
@@ -217,6 +233,9 @@ impl Desk {
             .header(header::COOKIE, &session.cookie);
         if csrf_header {
             b = b.header("x-csrf-token", &session.csrf);
+        }
+        for (name, value) in headers {
+            b = b.header(*name, *value);
         }
         self.send(b.body(Body::from(body)).unwrap()).await
     }

@@ -403,6 +403,99 @@ async fn records_are_filtered_by_source_place_event_and_dates() {
 }
 
 #[tokio::test]
+async fn a_russian_reader_sees_each_problem_in_russian_at_its_row_and_column() {
+    let desk = Desk::new();
+    let s = analyst(&desk).await;
+    let checked = desk
+        .post_file_with_headers(
+            "/import",
+            &s,
+            "hotline.csv",
+            BAD.as_bytes(),
+            &[],
+            false,
+            &[("accept-language", "ru-RU,ru;q=0.9,en;q=0.5")],
+        )
+        .await;
+    assert_eq!(checked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        checked.body.contains("Найдено ошибок: 2"),
+        "{}",
+        checked.body
+    );
+    // Row, column, the value (a date, not free text), the message and the expected form.
+    for row in [
+        "<tr data-code=\"bad_date\"><td class=\"num\">3</td><td>event_date</td><td>2022-13-01</td>\
+         <td>Дата не распознана.</td>\
+         <td>ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД; или период НАЧАЛО/КОНЕЦ из таких дат</td></tr>",
+        "<tr data-code=\"bad_age\"><td class=\"num\">3</td><td>age</td><td>old</td>\
+         <td>Это не возраст в целых годах (от 0 до 130).</td>",
+    ] {
+        assert!(checked.body.contains(row), "{row}\n{}", checked.body);
+    }
+    // No English sentence of the importer is left.
+    assert!(!checked.body.contains("does not exist"), "{}", checked.body);
+    assert!(!checked.body.contains("whole number"), "{}", checked.body);
+
+    // The API keeps the importer's English words and adds the code.
+    let api = desk
+        .post_file_with_headers(
+            "/api/import",
+            &s,
+            "h.csv",
+            BAD.as_bytes(),
+            &[],
+            true,
+            &[("accept-language", "ru")],
+        )
+        .await;
+    let problems: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(problems[0]["code"], "bad_date");
+    assert_eq!(
+        problems[0]["message"],
+        "month 13 does not exist in '2022-13-01'"
+    );
+    assert_eq!(problems[1]["code"], "bad_age");
+}
+
+#[tokio::test]
+async fn a_changed_record_is_refused_at_its_row_and_column_in_any_language() {
+    let desk = Desk::new();
+    let s = analyst(&desk).await;
+    import(&desk, &s, GOOD).await;
+    let changed = GOOD.replace("Ivanov Pyotr,summoned", "Ivanov Pyotr,detained");
+    let ru = Session {
+        cookie: format!("{}; {}=ru", s.cookie, crate::auth::LANG_COOKIE),
+        ..s.clone()
+    };
+    let (checked, done) = import(&desk, &ru, &changed).await;
+    assert_eq!(checked.status, StatusCode::OK, "{}", checked.body);
+    let done = done.expect("the file itself is clean");
+    assert_eq!(
+        done.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        done.body
+    );
+    assert!(
+        done.body
+            .contains("<td class=\"num\">4</td><td>record_id</td><td>3</td>"),
+        "{}",
+        done.body
+    );
+    // The pipeline's import step finds the conflict. Built with `Problem::changed_content` it
+    // has a code and reads in Russian; built field by field (code `other`) it keeps the
+    // importer's English words.
+    let worded = if done.body.contains("data-code=\"changed_content\"") {
+        "У источника hotline уже есть этот record_id с другим содержанием"
+    } else {
+        "already has this record_id with different content"
+    };
+    assert!(done.body.contains(worded), "{}", done.body);
+    assert_eq!(desk.store().record_count().unwrap(), 3, "nothing changed");
+}
+
+#[tokio::test]
 async fn the_api_imports_a_clean_file_and_lists_every_problem_of_a_bad_one() {
     let desk = Desk::new();
     let s = analyst(&desk).await;
