@@ -144,3 +144,17 @@ pub enum Refusal {
     #[error("invalid setting: {0}")]
     BadSetting(String),
 }
+
+impl Refusal {
+    /// A stable snake_case name of the variant, e.g. `no_overlap` (for translation tables).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::TooFewLists { .. } => "too_few_lists",
+            Refusal::TooManyLists { .. } => "too_many_lists",
+            Refusal::NoOverlap => "no_overlap",
+            Refusal::TooFewRecords { .. } => "too_few_records",
+            Refusal::NoModel { .. } => "no_model",
+            Refusal::BadSetting(_) => "bad_setting",
+        }
+    }
+}

@@ -1,7 +1,8 @@
 //! Estimates per stratum (month, place, source group…) and a total across strata from combined
 //! posterior draws, with a refusal and its reason for every stratum the data cannot support.
 
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 
 use crate::bma::{BmaConfig, estimate_bma};
 use crate::captures::CaptureTable;
@@ -59,9 +60,19 @@ pub struct StratumResult {
     /// The estimate, when the data support one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<EstimateResult>,
-    /// Why not, otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub refused: Option<String>,
+    /// Why not, otherwise. Serialised as `refused` (the English sentence) and `refusal_code`
+    /// ([`Refusal::code`]), both absent when there is an estimate.
+    #[serde(flatten, serialize_with = "refusal_fields")]
+    pub refused: Option<Refusal>,
+}
+
+fn refusal_fields<S: Serializer>(refusal: &Option<Refusal>, s: S) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(None)?;
+    if let Some(r) = refusal {
+        map.serialize_entry("refused", &r.to_string())?;
+        map.serialize_entry("refusal_code", r.code())?;
+    }
+    map.end()
 }
 
 /// The total across strata.
@@ -125,7 +136,7 @@ pub fn estimate_strata_with_progress(
         };
         let (result, refused) = match outcome {
             Ok(r) => (Some(r), None),
-            Err(e) => (None, Some(e.to_string())),
+            Err(e) => (None, Some(e)),
         };
         strata.push(StratumResult {
             name: name.clone(),

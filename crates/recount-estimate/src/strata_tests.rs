@@ -48,20 +48,26 @@ fn totals_add_strata_draws_and_refusals_say_why() {
     let eb = r.strata[1].result.as_ref().unwrap().estimate;
     assert!(ea.lower <= 1_000.0 && 1_000.0 <= ea.upper, "{ea:?}");
     assert!(eb.lower <= 2_000.0 && 2_000.0 <= eb.upper, "{eb:?}");
-    assert!(
-        r.strata[2]
-            .refused
-            .as_ref()
-            .unwrap()
-            .contains("only 2 list")
+    assert_eq!(
+        r.strata[2].refused,
+        Some(Refusal::TooFewLists {
+            found: 2,
+            needed: 3
+        })
     );
-    assert!(
-        r.strata[3]
-            .refused
-            .as_ref()
-            .unwrap()
-            .contains("documented people")
+    assert!(matches!(
+        r.strata[3].refused,
+        Some(Refusal::TooFewRecords { .. })
+    ));
+    // The JSON keeps the English sentence and adds the code.
+    let json = serde_json::to_value(&r.strata[2]).unwrap();
+    assert_eq!(
+        json["refused"],
+        "only 2 list(s) hold records; this method needs at least 3"
     );
+    assert_eq!(json["refusal_code"], "too_few_lists");
+    let estimated = serde_json::to_value(&r.strata[0]).unwrap();
+    assert!(estimated.get("refused").is_none() && estimated.get("refusal_code").is_none());
     let total = r.total.unwrap();
     assert_eq!(total.estimated_strata, 2);
     assert_eq!(total.refused_documented, 35 + 4);

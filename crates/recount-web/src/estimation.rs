@@ -4,7 +4,6 @@
 //! into the desk's published form. Warnings and refusals are kept as codes with their numbers
 //! (see [`Note`]) so each page words them in the reader's language.
 
-use recount_estimate::strata::{MIN_RECORDS, check_supportable};
 use recount_estimate::{
     BmaConfig, CaptureTable, EstimateResult, EstimateWarning, LcmcrConfig, LoglinearConfig,
     Refusal, StrataMethod, StrataResult, estimate_strata_with_progress,
@@ -310,8 +309,7 @@ pub fn published(
     let strata: Vec<Stratum> = result
         .strata
         .iter()
-        .zip(tables)
-        .map(|(s, (_, table))| Stratum {
+        .map(|s| Stratum {
             name: s.name.clone(),
             documented: s.observed,
             estimate: s.result.as_ref().map(|r| Interval::from(&r.estimate)),
@@ -330,10 +328,7 @@ pub fn published(
                 .iter()
                 .flat_map(|r| r.warnings.iter().map(warning_note))
                 .collect(),
-            refused: s
-                .refused
-                .as_deref()
-                .map(|why| refusal_note(request.method, table, why)),
+            refused: s.refused.as_ref().map(refusal_note),
         })
         .collect();
     let total = result
@@ -425,46 +420,18 @@ pub fn warning_note(w: &EstimateWarning) -> Note {
     Note::coded(&format!("warning.{}", w.code()), values, w.to_string())
 }
 
-/// A stratum's refusal as a note. The library gives the reason as text; the desk finds the
-/// [`Refusal`] behind it among the checks every method makes (the same library function), and
-/// keeps the text alone when none matches.
-fn refusal_note(method: EstimateMethod, table: &CaptureTable, why: &str) -> Note {
-    let trimmed = table.without_empty_lists();
-    let min_lists = match method {
-        EstimateMethod::Lcmcr => [3, 2],
-        _ => [2, 3],
+/// A stratum's refusal as a note: its code and its numbers, with the library's English
+/// sentence. (Runs published before refusals had codes may hold `refusal.other`.)
+pub fn refusal_note(r: &Refusal) -> Note {
+    let values = match r {
+        Refusal::TooFewLists { found, needed } => json!({ "found": found, "needed": needed }),
+        Refusal::TooManyLists { found, max } => json!({ "found": found, "max": max }),
+        Refusal::TooFewRecords { found, needed } => json!({ "found": found, "needed": needed }),
+        // Variants without numbers, and any added later: the code alone (a later variant with
+        // numbers keeps its English text until the catalogue words it).
+        _ => json!({}),
     };
-    let candidates = min_lists
-        .into_iter()
-        .filter_map(|n| check_supportable(&trimmed, n).err())
-        .chain([
-            Refusal::NoOverlap,
-            Refusal::TooFewRecords {
-                found: trimmed.observed(),
-                needed: MIN_RECORDS,
-            },
-        ]);
-    for refusal in candidates {
-        if refusal.to_string() != why {
-            continue;
-        }
-        let (code, values) = match &refusal {
-            Refusal::TooFewLists { found, needed } => {
-                ("too_few_lists", json!({ "found": found, "needed": needed }))
-            }
-            Refusal::TooManyLists { found, max } => {
-                ("too_many_lists", json!({ "found": found, "max": max }))
-            }
-            Refusal::NoOverlap => ("no_overlap", json!({})),
-            Refusal::TooFewRecords { found, needed } => (
-                "too_few_records",
-                json!({ "found": found, "needed": needed }),
-            ),
-            _ => continue,
-        };
-        return Note::coded(&format!("refusal.{code}"), values, why.to_owned());
-    }
-    Note::coded("refusal.other", json!({}), why.to_owned())
+    Note::coded(&format!("refusal.{}", r.code()), values, r.to_string())
 }
 
 #[cfg(test)]

@@ -325,7 +325,7 @@ fn render_strata(args: &Args, tables: &[(String, CaptureTable)], r: &StrataResul
                 thousands(st.observed as f64),
                 "—",
                 "",
-                why.as_deref().unwrap_or("")
+                why.as_ref().map(ToString::to_string).unwrap_or_default()
             )),
         }
     }

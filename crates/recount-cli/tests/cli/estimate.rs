@@ -272,6 +272,7 @@ fn estimates_per_stratum_from_the_linked_persons_of_the_project() {
             assert!(m >= observed as f64 - 1e-6);
         } else {
             assert!(s["refused"].is_string());
+            assert!(s["refusal_code"].is_string(), "{s}");
         }
     }
     assert!(v["total"]["estimate"]["median"].as_f64().unwrap() > 0.0);

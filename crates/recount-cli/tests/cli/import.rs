@@ -419,7 +419,12 @@ fn problems_come_all_at_once_as_json() {
         .collect();
     assert_eq!(
         codes,
-        ["bad_sex", "bad_date", "reversed_age_range", "unknown_informant"]
+        [
+            "bad_sex",
+            "bad_date",
+            "reversed_age_range",
+            "unknown_informant"
+        ]
     );
     assert_eq!(
         v["problems"][1]["problem"],

@@ -238,7 +238,10 @@ fn assert_same(desk_json: &serde_json::Value, cli: &StrataResult) {
             }
             None => {
                 assert!(d["estimate"].is_null());
-                assert_eq!(d["refused"]["text"].as_str(), c.refused.as_deref());
+                assert_eq!(
+                    d["refused"]["text"].as_str(),
+                    c.refused.as_ref().map(ToString::to_string).as_deref()
+                );
             }
         }
     }
@@ -560,15 +563,40 @@ fn every_warning_and_refusal_has_a_russian_wording() {
         &crate::estimation::warning_note(&W::ChainsDisagree { r_hat: 1.25 }),
     );
     assert!(ru.starts_with("цепи расходятся (R-hat 1,25"), "{ru}");
-    for code in [
-        "too_few_lists",
-        "too_many_lists",
-        "no_overlap",
-        "too_few_records",
-        "other",
-    ] {
-        assert!(lookup(Lang::Ru, &format!("note.refusal.{code}")).is_some());
+    use recount_estimate::Refusal as R;
+    let refusals = [
+        R::TooFewLists {
+            found: 2,
+            needed: 3,
+        },
+        R::TooManyLists { found: 16, max: 15 },
+        R::NoOverlap,
+        R::TooFewRecords {
+            found: 7,
+            needed: 10,
+        },
+        R::NoModel {
+            reason: "every candidate failed".into(),
+        },
+        R::BadSetting("K must be at least 2".into()),
+    ];
+    for r in &refusals {
+        let note = crate::estimation::refusal_note(r);
+        let key = format!("note.{}", note.code.as_deref().unwrap());
+        assert_eq!(key, format!("note.refusal.{}", r.code()));
+        assert!(lookup(Lang::Ru, &key).is_some(), "Russian lacks {key}");
+        let ru = crate::pages::estimates::note_text(Lang::Ru, &note);
+        assert!(!ru.contains('{'), "{key} left a placeholder: {ru}");
+        for value in note.values.values() {
+            assert!(ru.contains(&value.to_string()), "{key} shows {value}: {ru}");
+        }
+        assert_eq!(
+            crate::pages::estimates::note_text(Lang::En, &note),
+            r.to_string()
+        );
     }
+    // Runs published before refusals had codes.
+    assert!(lookup(Lang::Ru, "note.refusal.other").is_some());
 }
 
 #[tokio::test]
