@@ -211,6 +211,9 @@ pub struct ImportBatch<'s> {
     tx: Option<rusqlite::Transaction<'s>>,
     /// [`INSERT`], prepared once: a record costs one run of it.
     insert: rusqlite::Statement<'s>,
+    /// [`INSERT_REPORT`] and [`SELECT_REPORT`], prepared once.
+    insert_report: rusqlite::Statement<'s>,
+    select_report: rusqlite::Statement<'s>,
     conn: &'s rusqlite::Connection,
     import_id: i64,
     file_name: String,
@@ -228,10 +231,9 @@ pub struct ImportBatch<'s> {
     key_changes: PendingChanges,
     /// How many records the table held before this import (the largest id, an upper bound).
     records_before: i64,
-    /// The largest report id before this import: reports above it are this import's.
-    reports_before: i64,
-    /// Records that existed before and this import replaced.
-    updated_ids: Vec<i64>,
+    /// Each event term the written records name, with the first record naming it: their
+    /// references to `event_terms`, checked at commit (see [`check_references`]).
+    events: Vec<(String, i64)>,
     /// Whether the connection enforced foreign keys before the import (then the import checks
     /// its rows at commit, and the setting comes back when it ends).
     foreign_keys: bool,
@@ -263,6 +265,11 @@ const INSERT: &str =
     ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)
     ON CONFLICT (source_id, record_id) DO NOTHING";
 
+const INSERT_REPORT: &str = "INSERT INTO reports (source_id, report_id) VALUES (?1, ?2)
+    ON CONFLICT (source_id, report_id) DO NOTHING";
+
+const SELECT_REPORT: &str = "SELECT id FROM reports WHERE source_id = ?1 AND report_id = ?2";
+
 const UPDATE: &str = "UPDATE records SET source_id = ?1, record_id = ?2, content_hash = ?3,
     import_id = ?4, import_row = ?5, name = ?6, given_name = ?7, family_name = ?8,
     patronymic = ?9, sex = ?10, birth_date = ?11, birth_first_day = ?12, birth_last_day = ?13,
@@ -272,50 +279,55 @@ const UPDATE: &str = "UPDATE records SET source_id = ?1, record_id = ?2, content
     name_keys = ?30
     WHERE id = ?31";
 
-/// The foreign keys of the rows an import wrote (records above `records_before` or in
-/// `updated`, reports above `reports_before`), checked in one pass as SQLite would have
-/// checked each insert.
+/// The foreign keys of the rows an import wrote, checked at commit as SQLite would have checked
+/// each insert. The import binds few distinct references, and knows them: the sources it looked
+/// up (`sources`, which the new reports name too), its own `imports` row, and the event terms
+/// in `events` (read from the vocabulary before the import began, so a term removed since then
+/// is caught here). So the check looks each of them up once instead of scanning every row it
+/// wrote. The records' report ids need no check: each was read from, or inserted into,
+/// `reports` inside this transaction, which no import deletes from.
 fn check_references(
     tx: &rusqlite::Transaction<'_>,
-    records_before: i64,
-    reports_before: i64,
-    updated: &[i64],
+    import_id: i64,
+    sources: impl Iterator<Item = i64>,
+    events: &[(String, i64)],
 ) -> Result<()> {
-    const RECORD_BROKEN: &str = "NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = r.source_id)
-        OR NOT EXISTS (SELECT 1 FROM imports i WHERE i.id = r.import_id)
-        OR (r.event IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM event_terms t WHERE t.term = r.event))
-        OR (r.report_id IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.id = r.report_id))";
-    let broken = |sql: &str, param: i64| -> Result<Option<i64>> {
+    let exists = |sql: &str, param: &dyn rusqlite::ToSql| -> Result<bool> {
         Ok(tx
             .prepare_cached(sql)?
-            .query_row([param], |r| r.get(0))
-            .optional()?)
+            .query_row([param], |_| Ok(()))
+            .optional()?
+            .is_some())
     };
-    let new_records =
-        format!("SELECT r.id FROM records r WHERE r.id > ?1 AND ({RECORD_BROKEN}) LIMIT 1");
-    if let Some(id) = broken(&new_records, records_before)? {
-        return Err(StoreError::BrokenReference {
-            table: "records",
-            id,
-        });
-    }
-    let one_record = format!("SELECT r.id FROM records r WHERE r.id = ?1 AND ({RECORD_BROKEN})");
-    for id in updated {
-        if let Some(id) = broken(&one_record, *id)? {
+    for (term, first) in events {
+        if !exists("SELECT 1 FROM event_terms WHERE term = ?1", term)? {
             return Err(StoreError::BrokenReference {
                 table: "records",
-                id,
+                id: *first,
             });
         }
     }
-    let new_reports = "SELECT p.id FROM reports p WHERE p.id > ?1
-        AND NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = p.source_id) LIMIT 1";
-    if let Some(id) = broken(new_reports, reports_before)? {
+    for source in sources {
+        if !exists("SELECT 1 FROM sources WHERE id = ?1", &source)? {
+            // Which row names it is only looked up when the check fails.
+            let id: Option<i64> = tx
+                .query_row(
+                    "SELECT max(id) FROM records WHERE source_id = ?1 AND import_id = ?2",
+                    [source, import_id],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            return Err(StoreError::BrokenReference {
+                table: "records",
+                id: id.unwrap_or(0),
+            });
+        }
+    }
+    if !exists("SELECT 1 FROM imports WHERE id = ?1", &import_id)? {
         return Err(StoreError::BrokenReference {
-            table: "reports",
-            id,
+            table: "records",
+            id: 0,
         });
     }
     Ok(())
@@ -392,8 +404,8 @@ impl Store {
         let Db::Sqlite(conn) = &mut self.db;
         let conn: &rusqlite::Connection = conn;
         conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-        // Foreign keys are checked once at commit, over the rows this import wrote, instead of
-        // by every insert (a sixth of the writing). The setting cannot change inside a
+        // Foreign keys are checked once at commit, over the references this import wrote,
+        // instead of by every insert (a sixth of the writing). The setting cannot change inside a
         // transaction, so it changes here and comes back when the batch ends.
         let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
         conn.pragma_update(None, "foreign_keys", false)?;
@@ -404,14 +416,14 @@ impl Store {
         let import_id = tx.last_insert_rowid();
         let max_id: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) FROM records", [], |r| r.get(0))?;
-        let reports_before: i64 =
-            tx.query_row("SELECT coalesce(max(id), 0) FROM reports", [], |r| r.get(0))?;
         // Sorting for the indexes built at commit may use a second core (the reader's, which is
         // done by then).
         conn.pragma_update(None, "threads", 1)?;
         Ok(ImportBatch {
             tx: Some(tx),
             insert: conn.prepare(INSERT)?,
+            insert_report: conn.prepare(INSERT_REPORT)?,
+            select_report: conn.prepare(SELECT_REPORT)?,
             conn,
             import_id,
             file_name: file_name.to_owned(),
@@ -423,8 +435,7 @@ impl Store {
             postings: PendingPostings::new(max_id),
             key_changes: PendingChanges::default(),
             records_before: max_id,
-            reports_before,
-            updated_ids: Vec::new(),
+            events: Vec::new(),
             foreign_keys,
             deferred_indexes: Vec::new(),
             summary: ImportSummary::default(),
@@ -525,18 +536,12 @@ impl ImportBatch<'_> {
         if let Some(id) = self.reports.get(&source_id).and_then(|m| m.get(report)) {
             return Ok(Some(*id));
         }
-        let tx = self.tx.as_ref().expect("an open import transaction");
         // A report met for the first time is usually new: try to insert it first.
-        let inserted = tx
-            .prepare_cached(
-                "INSERT INTO reports (source_id, report_id) VALUES (?1, ?2)
-                 ON CONFLICT (source_id, report_id) DO NOTHING",
-            )?
-            .execute(params![source_id, report])?;
+        let inserted = self.insert_report.execute(params![source_id, report])?;
         let id = if inserted == 1 {
-            tx.last_insert_rowid()
+            self.conn.last_insert_rowid()
         } else {
-            tx.prepare_cached("SELECT id FROM reports WHERE source_id = ?1 AND report_id = ?2")?
+            self.select_report
                 .query_row(params![source_id, report], |r| r.get(0))?
         };
         // Reports repeat close together (a testimony's records are usually adjacent): when the
@@ -586,6 +591,7 @@ impl ImportBatch<'_> {
         let tx = self.tx.as_ref().expect("an open import transaction");
         if inserted == 1 {
             let id = tx.last_insert_rowid();
+            note_event(&mut self.events, record, id);
             self.postings.add(tx, id, keys)?;
             self.summary.inserted += 1;
             if self.summary.inserted
@@ -640,8 +646,8 @@ impl ImportBatch<'_> {
         update.raw_bind_parameter(31, id)?;
         update.raw_execute()?;
         drop(update);
+        note_event(&mut self.events, record, id);
         self.key_changes.replace(id, &old_keys, keys.keys());
-        self.updated_ids.push(id);
         self.summary.updated += 1;
         Ok(PutOutcome::Updated(RecordId(id)))
     }
@@ -692,9 +698,9 @@ impl ImportBatch<'_> {
         if self.foreign_keys {
             check_references(
                 &tx,
-                self.records_before,
-                self.reports_before,
-                &self.updated_ids,
+                self.import_id,
+                self.sources.values().copied(),
+                &self.events,
             )?;
         }
         for sql in self.deferred_indexes.drain(..) {
@@ -706,6 +712,17 @@ impl ImportBatch<'_> {
         )?;
         tx.commit()?;
         Ok(s)
+    }
+}
+
+/// Notes that the written record `id` names its event term, unless an earlier one did.
+fn note_event(events: &mut Vec<(String, i64)>, record: &Record, id: i64) {
+    let Some(term) = &record.event else {
+        return;
+    };
+    // A vocabulary has a handful of terms: a scan beats hashing.
+    if !events.iter().any(|(t, _)| t == term.as_str()) {
+        events.push((term.as_str().to_owned(), id));
     }
 }
 
