@@ -314,6 +314,16 @@ test("from an empty database to an estimate, in Russian", async () => {
     await login(p, "olga", desk.base);
     await p.goto(`${desk.base}/estimates`);
     assert.ok(await p.$("#no-estimates"), "no estimate yet");
+    // A file with errors: each at its row and column, worded in Russian.
+    await p.goto(`${desk.base}/import`);
+    await p.setInputFiles("#file", csvFile("hotline.csv", BAD));
+    await Promise.all([p.waitForNavigation(), p.click("form.stack button[type=submit]")]);
+    const problems = await p.$$eval("table.problems tbody tr", (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+    assert.deepEqual(problems.map((r) => r.slice(0, 2)), [["3", "event_date"], ["3", "age"]]);
+    assert.equal(problems[0][3], "Дата не распознана.");
+    assert.match(problems[0][4], /^ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД/);
+    assert.equal(problems[1][3], "Это не возраст в целых годах (от 0 до 130).");
     await importCsv(p, desk.base, "hotline.csv", listOf("hotline", PEOPLE.slice(0, 7)), /Импортировано записей: 7/);
     await importCsv(p, desk.base, "lawyers.csv", listOf("lawyers", PEOPLE.slice(3)), /Импортировано записей: 7/);
     await p.goto(`${desk.base}/review`);
