@@ -2,7 +2,7 @@
 //! and F1 with the time of every step (no CSV reading or writing: see bench/linkage/ for the
 //! end-to-end comparison with Splink).
 //!
-//! cargo run --release -p recount-link --example link_synth -- duplicated 1000000
+//! cargo run --release -p recount-link --example link_synth -- duplicated 1000000 [REFINE_ABOVE]
 //! cargo run --release -p recount-link --example link_synth -- cross_script 5000
 
 use recount_link::{Dataset, DedupePolicy, LinkConfig, Model, link};
@@ -34,7 +34,11 @@ fn main() {
     let t = Instant::now();
     let ds = Dataset::from_records(&set.records, &policy);
     println!("prepared in {:.2} s", t.elapsed().as_secs_f64());
-    let run = link(&ds, &Model::default(), &[], &LinkConfig::with_seed(42));
+    let mut cfg = LinkConfig::with_seed(42);
+    if let Some(r) = args.get(2).and_then(|s| s.parse().ok()) {
+        cfg.blocking.refine_above = r;
+    }
+    let run = link(&ds, &Model::default(), &[], &cfg);
     let tm = run.times;
     println!(
         "block {:.2} s ({} pairs), compare {:.2} s, train {:.2} s, score {:.2} s, cluster {:.2} s",
@@ -47,8 +51,8 @@ fn main() {
     );
     for r in &run.blocking.rules {
         println!(
-            "  rule {}: {} pairs, {} new, {} skipped blocks",
-            r.rule, r.pairs, r.new_pairs, r.skipped_blocks
+            "  rule {}: {} pairs, {} new, {} split, {} skipped blocks",
+            r.rule, r.pairs, r.new_pairs, r.refined_blocks, r.skipped_blocks
         );
     }
     println!("training: {:?}", run.training);

@@ -60,6 +60,24 @@ impl BlockingRule {
         }
     }
 
+    /// How a block of this rule larger than [`BlockingConfig::refine_above`] is split: by the
+    /// event term and periods of the event's time. `None`: not split (the cap alone applies).
+    pub(crate) fn refinement(self) -> Option<crate::block_partial::Periods> {
+        use crate::block_partial::Periods;
+        match self {
+            BlockingRule::NamePair
+            | BlockingRule::NameTokenBirthYear
+            | BlockingRule::BirthDateInitial => Some(Periods {
+                days: 30,
+                widen: 15,
+            }),
+            BlockingRule::PartialNameEvent => Some(Periods { days: 8, widen: 4 }),
+            BlockingRule::ResidenceNameToken
+            | BlockingRule::ResidenceWords
+            | BlockingRule::Document => None,
+        }
+    }
+
     pub fn description(self) -> &'static str {
         match self {
             BlockingRule::NamePair => {
@@ -84,15 +102,27 @@ impl BlockingRule {
 /// Limits of the block step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BlockingConfig {
-    /// Blocks with more records than this are skipped and reported.
+    /// Blocks (after splitting) with more records than this are skipped and reported.
     pub max_block_size: usize,
+    /// A block of a name or birth-date rule with more records than this is split by the event
+    /// term and time (see [`BlockingRule::refinement`]): a common name pairs only with
+    /// records of an event about the same time.
+    pub refine_above: usize,
 }
 
 impl Default for BlockingConfig {
     fn default() -> Self {
         BlockingConfig {
             max_block_size: 1000,
+            refine_above: 20,
         }
+    }
+}
+
+impl BlockingConfig {
+    /// The most records of one part of a split block.
+    pub fn sub_block_cap(&self) -> usize {
+        (self.refine_above * SUB_BLOCK_FACTOR).min(self.max_block_size.max(2))
     }
 }
 
@@ -107,6 +137,11 @@ pub struct RuleReport {
     pub pairs: u64,
     /// Of those, pairs no earlier rule produced.
     pub new_pairs: u64,
+    /// Blocks larger than `refine_above` split by the event's time.
+    pub refined_blocks: u64,
+    /// Members of split blocks without an event date (or with a vague one): they left those
+    /// blocks.
+    pub unrefined_records: u64,
     pub skipped_blocks: u64,
     pub skipped_records: u64,
     pub skipped_pairs: u64,
@@ -123,14 +158,24 @@ pub struct Blocking {
 
 impl Blocking {
     /// One warning per rule that skipped blocks, saying what was not compared.
-    pub fn warnings(&self, cap: usize) -> Vec<String> {
+    pub fn warnings(&self, cfg: BlockingConfig) -> Vec<String> {
         self.rules
             .iter()
             .filter(|r| r.skipped_blocks > 0)
             .map(|r| {
+                let limit = if r.refined_blocks > 0 {
+                    format!(
+                        "{} records (a block over {} records is first split by the event's time; a part over {} records is skipped)",
+                        cfg.max_block_size,
+                        cfg.refine_above,
+                        cfg.sub_block_cap()
+                    )
+                } else {
+                    format!("{} records", cfg.max_block_size)
+                };
                 format!(
-                    "blocking rule `{}` skipped {} block(s) larger than {} records ({} records in all, the largest {} records): {} candidate pairs were not compared; those records are compared only through other rules",
-                    r.rule, r.skipped_blocks, cap, r.skipped_records, r.largest_skipped_block, r.skipped_pairs
+                    "blocking rule `{}` skipped {} block(s) larger than {limit} ({} records in all, the largest {} records): {} candidate pairs were not compared; those records are compared only through other rules",
+                    r.rule, r.skipped_blocks, r.skipped_records, r.largest_skipped_block, r.skipped_pairs
                 )
             })
             .collect()
@@ -392,59 +437,7 @@ pub fn block(ds: &Dataset, cfg: BlockingConfig) -> Blocking {
     let mut all: Vec<u64> = Vec::new();
     let mut reports = Vec::new();
     for rule in BlockingRule::ALL {
-        let keys = rule_keys(ds, rule, &groups, cfg.max_block_size);
-        let mut report = RuleReport {
-            rule: rule.as_str(),
-            description: rule.description(),
-            ..RuleReport::default()
-        };
-        // Block boundaries.
-        let mut bounds = Vec::new();
-        let mut start = 0;
-        for k in 1..=keys.len() {
-            if k == keys.len() || keys[k].0 != keys[start].0 {
-                if k - start >= 2 && keys[start].1 & WEAK == 0 {
-                    bounds.push((start, k));
-                }
-                start = k;
-            }
-        }
-        report.blocks = bounds.len() as u64;
-        let cap = cfg.max_block_size.max(2);
-        type Spans = Vec<(usize, usize)>;
-        let (kept, skipped): (Spans, Spans) = bounds.into_iter().partition(|(s, e)| e - s <= cap);
-        for (s, e) in &skipped {
-            let size = (e - s) as u64;
-            report.skipped_blocks += 1;
-            report.skipped_records += size;
-            report.skipped_pairs += size * (size - 1) / 2;
-            report.largest_skipped_block = report.largest_skipped_block.max(size);
-        }
-        let mut pairs: Vec<u64> = kept
-            .par_iter()
-            .with_min_len(64)
-            .fold(Vec::new, |mut out, &(s, e)| {
-                let block = &keys[s..e];
-                // Weak members sort last; each pair needs one strong member.
-                let strong = block.partition_point(|k| k.1 & WEAK == 0);
-                for x in 0..strong {
-                    for y in x + 1..block.len() {
-                        let (i, j) = (block[x].1, block[y].1 & !WEAK);
-                        if i != j && ds.may_link(i, j) {
-                            out.push(encode(Pair::new(i, j)));
-                        }
-                    }
-                }
-                out
-            })
-            .reduce(Vec::new, |mut a, mut b| {
-                a.append(&mut b);
-                a
-            });
-        drop(keys);
-        pairs.par_sort_unstable();
-        pairs.dedup();
-        report.pairs = pairs.len() as u64;
+        let (mut pairs, mut report) = rule_pairs_with(ds, rule, &groups, cfg);
         let new = count_missing(&pairs, &all);
         report.new_pairs = new;
         if all.is_empty() {
@@ -459,6 +452,174 @@ pub fn block(ds: &Dataset, cfg: BlockingConfig) -> Blocking {
     Blocking {
         pairs: all.into_iter().map(decode).collect(),
         rules: reports,
+    }
+}
+
+/// One rule's candidate pairs (sorted, distinct) and its report (`new_pairs` left at zero: it
+/// depends on the rules run before). For measuring what each rule adds.
+pub fn rule_pairs(
+    ds: &Dataset,
+    rule: BlockingRule,
+    cfg: BlockingConfig,
+) -> (Vec<Pair>, RuleReport) {
+    let groups = name_key_groups(ds);
+    let (pairs, report) = rule_pairs_with(ds, rule, &groups, cfg);
+    (pairs.into_iter().map(decode).collect(), report)
+}
+
+fn rule_pairs_with(
+    ds: &Dataset,
+    rule: BlockingRule,
+    groups: &[&[String]],
+    cfg: BlockingConfig,
+) -> (Vec<u64>, RuleReport) {
+    let keys = rule_keys(ds, rule, groups, cfg.max_block_size);
+    let mut report = RuleReport {
+        rule: rule.as_str(),
+        description: rule.description(),
+        ..RuleReport::default()
+    };
+    // Block boundaries.
+    let mut bounds = Vec::new();
+    let mut start = 0;
+    for k in 1..=keys.len() {
+        if k == keys.len() || keys[k].0 != keys[start].0 {
+            if k - start >= 2 && keys[start].1 & WEAK == 0 {
+                bounds.push((start, k));
+            }
+            start = k;
+        }
+    }
+    report.blocks = bounds.len() as u64;
+    let cap = cfg.max_block_size.max(2);
+    let refine = rule.refinement().filter(|_| cfg.refine_above < cap);
+    let sub_cap = cfg.sub_block_cap();
+    let (mut pairs, stats) = bounds
+        .par_iter()
+        .with_min_len(64)
+        .fold(
+            || (Vec::new(), BlockStats::default()),
+            |(mut out, mut stats), &(s, e)| {
+                let block = &keys[s..e];
+                match refine {
+                    Some(periods)
+                        if block.len() > cfg.refine_above
+                            && let Some((mut subs, unrefined)) =
+                                split_by_event(ds, block, periods) =>
+                    {
+                        stats.refined_blocks += 1;
+                        stats.unrefined_records += unrefined;
+                        subs.sort_unstable();
+                        let mut start = 0;
+                        for k in 1..=subs.len() {
+                            if k == subs.len() || subs[k].0 != subs[start].0 {
+                                let sub = &subs[start..k];
+                                if sub.len() > sub_cap {
+                                    stats.skip(sub.len());
+                                } else {
+                                    block_pairs(ds, sub, &mut out);
+                                }
+                                start = k;
+                            }
+                        }
+                    }
+                    _ if block.len() > cap => stats.skip(block.len()),
+                    _ => block_pairs(ds, block, &mut out),
+                }
+                (out, stats)
+            },
+        )
+        .reduce(
+            || (Vec::new(), BlockStats::default()),
+            |(mut a, sa), (mut b, sb)| {
+                a.append(&mut b);
+                (a, sa.add(sb))
+            },
+        );
+    report.refined_blocks = stats.refined_blocks;
+    report.unrefined_records = stats.unrefined_records;
+    report.skipped_blocks = stats.skipped_blocks;
+    report.skipped_records = stats.skipped_records;
+    report.skipped_pairs = stats.skipped_pairs;
+    report.largest_skipped_block = stats.largest_skipped_block;
+    drop(keys);
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    report.pairs = pairs.len() as u64;
+    (pairs, report)
+}
+
+/// A part of a split block may have this many times `refine_above` records before it is
+/// skipped: a common name with an event in the same weeks as hundreds of namesakes' events is
+/// not told apart from them by comparing all of them.
+const SUB_BLOCK_FACTOR: usize = 5;
+
+/// A large block's members keyed by (event term, period) of their event, and how many members
+/// have no such key. `None` where most members have none (a data set without event dates):
+/// splitting would drop them, so the block is left whole.
+fn split_by_event(
+    ds: &Dataset,
+    block: &[(u64, u32)],
+    periods: crate::block_partial::Periods,
+) -> Option<(Vec<(u64, u32)>, u64)> {
+    let mut subs: Vec<(u64, u32)> = Vec::with_capacity(block.len() * 2);
+    let mut unrefined = 0u64;
+    for &(_, member) in block {
+        let before = subs.len();
+        crate::block_partial::event_periods(
+            ds,
+            (member & !WEAK) as usize,
+            periods,
+            &mut |event, p| subs.push(((u64::from(event) << 32) | u64::from(p as u32), member)),
+        );
+        unrefined += u64::from(subs.len() == before);
+    }
+    (unrefined * 2 <= block.len() as u64).then_some((subs, unrefined))
+}
+
+/// The linkable pairs of one block (or sub-block) whose members are sorted with the weak ones
+/// last: each pair needs one strong member.
+fn block_pairs<K>(ds: &Dataset, block: &[(K, u32)], out: &mut Vec<u64>) {
+    let strong = block.partition_point(|k| k.1 & WEAK == 0);
+    for x in 0..strong {
+        for y in x + 1..block.len() {
+            let (i, j) = (block[x].1, block[y].1 & !WEAK);
+            if i != j && ds.may_link(i, j) {
+                out.push(encode(Pair::new(i, j)));
+            }
+        }
+    }
+}
+
+/// What the blocks of one rule skipped and split.
+#[derive(Debug, Clone, Copy, Default)]
+struct BlockStats {
+    refined_blocks: u64,
+    unrefined_records: u64,
+    skipped_blocks: u64,
+    skipped_records: u64,
+    skipped_pairs: u64,
+    largest_skipped_block: u64,
+}
+
+impl BlockStats {
+    fn skip(&mut self, size: usize) {
+        let size = size as u64;
+        self.skipped_blocks += 1;
+        self.skipped_records += size;
+        self.skipped_pairs += size * (size - 1) / 2;
+        self.largest_skipped_block = self.largest_skipped_block.max(size);
+    }
+
+    fn add(self, o: BlockStats) -> BlockStats {
+        BlockStats {
+            refined_blocks: self.refined_blocks + o.refined_blocks,
+            unrefined_records: self.unrefined_records + o.unrefined_records,
+            skipped_blocks: self.skipped_blocks + o.skipped_blocks,
+            skipped_records: self.skipped_records + o.skipped_records,
+            skipped_pairs: self.skipped_pairs + o.skipped_pairs,
+            largest_skipped_block: self.largest_skipped_block.max(o.largest_skipped_block),
+        }
     }
 }
 

@@ -1,21 +1,55 @@
-//! Blocking keys for partial names. A record that names someone by a given name alone
+//! Blocking keys from the event's time. A record that names someone by a given name alone
 //! ("Aybek", a caller who would not give his surname) shares one name part with the full record
 //! of the same man, and the name rules that need two parts or a birth year miss it. What such
 //! records do carry is the event: the same man, stopped or summoned, is reported at about the
 //! same time. So a name part's key, the event term and a 30-day period of the event make a
 //! block. (Without the term, 100,000 duplicated records made 2.3 M pairs and blocks over the
 //! cap; with it 0.9 M and none, and the demo's figures are unchanged.)
+//!
+//! The same periods split a block that is too large to compare in full (see
+//! [`crate::block`]): a common name pairs only with records of an event about the same time.
 
 use crate::prepare::Dataset;
 
-/// Days in one period of the event-time key.
-const PERIOD_DAYS: i32 = 30;
-/// Events are widened by this many days on each side before periods are taken, so two events
-/// at most `2 × WIDEN` days apart always share a period.
-const WIDEN: i32 = 15;
+/// Periods of the event's time: records whose events are at most `2 × widen` days apart
+/// always share one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Periods {
+    /// Days in one period.
+    pub days: i32,
+    /// Events are widened by this many days on each side before periods are taken.
+    pub widen: i32,
+}
+
+/// The periods of the partial-name rule's key.
+const PARTIAL_NAME: Periods = Periods {
+    days: 30,
+    widen: 15,
+};
+
 /// A vague event date (a whole year) makes no key: it would put a name with half a year of
 /// events.
 const MAX_SPAN_DAYS: i32 = 62;
+
+/// Calls `emit` with (event term, period) for each period of record `i`'s event; nothing for a
+/// record without an event date or with a vague one.
+pub(crate) fn event_periods(
+    ds: &Dataset,
+    i: usize,
+    periods: Periods,
+    emit: &mut dyn FnMut(u32, i32),
+) {
+    let (first, last) = ds.event_window[i];
+    if first == i32::MIN || last - first > MAX_SPAN_DAYS {
+        return;
+    }
+    let mut p = (first - periods.widen).div_euclid(periods.days);
+    let end = (last + periods.widen).div_euclid(periods.days);
+    while p <= end {
+        emit(ds.event[i], p);
+        p += 1;
+    }
+}
 
 /// Calls `emit` with a hashable key per (name part, event term, event period) of record `i`.
 pub(crate) fn partial_name_event_keys(
@@ -28,17 +62,10 @@ pub(crate) fn partial_name_event_keys(
     if id == crate::prepare::NONE {
         return;
     }
-    let (first, last) = ds.event_window[i];
-    if first == i32::MIN || last - first > MAX_SPAN_DAYS {
-        return;
-    }
     let parts = groups[id as usize];
     for k in parts.iter().take(5) {
-        let mut p = (first - WIDEN).div_euclid(PERIOD_DAYS);
-        let end = (last + WIDEN).div_euclid(PERIOD_DAYS);
-        while p <= end {
-            emit((k.as_str(), ds.event[i], p));
-            p += 1;
-        }
+        event_periods(ds, i, PARTIAL_NAME, &mut |event, p| {
+            emit((k.as_str(), event, p))
+        });
     }
 }

@@ -32,7 +32,7 @@ mod rng;
 mod score;
 mod train;
 
-pub use block::{Blocking, BlockingConfig, BlockingRule, RuleReport, block};
+pub use block::{Blocking, BlockingConfig, BlockingRule, RuleReport, block, rule_pairs};
 pub use cluster::{ClusterMethod, Clustering, Constraint, cluster};
 pub use compare::{COMPARISONS, Comparison, Gamma, compare, compare_pairs};
 pub use incremental::stable_person_ids;
@@ -144,7 +144,7 @@ pub fn link(ds: &Dataset, previous: &Model, decisions: &[Decision], cfg: &LinkCo
     let t = Instant::now();
     let blocking = block(ds, cfg.blocking);
     times.block = t.elapsed();
-    warnings.extend(blocking.warnings(cfg.blocking.max_block_size));
+    warnings.extend(blocking.warnings(cfg.blocking));
 
     let t = Instant::now();
     let gammas = compare_pairs(ds, &blocking.pairs);

@@ -117,16 +117,11 @@ fn load(store: &Store) -> Result<Loaded, PipelineError> {
 
 /// Counts the candidate pairs each blocking rule would make over the project's records, linking
 /// nothing: (records, linkable pairs, the blocking, its block-size cap).
-pub fn plan(store: &Store) -> Result<(usize, f64, Blocking, usize), PipelineError> {
+pub fn plan(store: &Store) -> Result<(usize, f64, Blocking, BlockingConfig), PipelineError> {
     let loaded = load(store)?;
     let cfg = BlockingConfig::default();
     let b = block(&loaded.ds, cfg);
-    Ok((
-        loaded.ds.len(),
-        loaded.ds.linkable_pairs(),
-        b,
-        cfg.max_block_size,
-    ))
+    Ok((loaded.ds.len(), loaded.ds.linkable_pairs(), b, cfg))
 }
 
 /// Links every record in the project database and replaces the stored persons and pairs with

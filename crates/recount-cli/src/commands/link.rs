@@ -7,8 +7,9 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use recount_import::{Options, Problem, Problems, RecordReader};
 use recount_link::{
-    Blocking, COMPARISONS, ClusterMethod, Comparison, Dataset, DatasetBuilder, DedupePolicy,
-    LinkConfig, LinkRun, Model, Pair, TrainingOutcome, block, probability, stable_person_ids,
+    Blocking, BlockingConfig, COMPARISONS, ClusterMethod, Comparison, Dataset, DatasetBuilder,
+    DedupePolicy, LinkConfig, LinkRun, Model, Pair, TrainingOutcome, block, probability,
+    stable_person_ids,
 };
 use recount_pipeline::link::{LinkOutcome, LinkProgress, LinkRequest};
 use recount_store::Store;
@@ -97,13 +98,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
         progress.set_message("blocking");
         let b = block(&ds, cfg.blocking);
         progress.finish_and_clear();
-        print_plan(
-            &args,
-            ds.len(),
-            ds.linkable_pairs(),
-            &b,
-            cfg.blocking.max_block_size,
-        );
+        print_plan(&args, ds.len(), ds.linkable_pairs(), &b, cfg.blocking);
         return Ok(());
     }
 
@@ -171,9 +166,9 @@ fn run_database(global: &Global, args: &Args) -> anyhow::Result<()> {
     if args.plan {
         let spin = spinner();
         spin.set_message("blocking");
-        let (records, linkable, b, cap) = recount_pipeline::link::plan(&store)?;
+        let (records, linkable, b, blocking) = recount_pipeline::link::plan(&store)?;
         spin.finish_and_clear();
-        print_plan(args, records, linkable, &b, cap);
+        print_plan(args, records, linkable, &b, blocking);
         return Ok(());
     }
     let request = LinkRequest {
@@ -188,14 +183,17 @@ fn run_database(global: &Global, args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_plan(args: &Args, records: usize, linkable: f64, b: &Blocking, cap: usize) {
-    let warnings = b.warnings(cap);
+fn print_plan(args: &Args, records: usize, linkable: f64, b: &Blocking, cfg: BlockingConfig) {
+    let warnings = b.warnings(cfg);
+    let cap = cfg.max_block_size;
     if args.json {
         let v = serde_json::json!({
             "records": records,
             "linkable_pairs": linkable,
             "candidate_pairs": b.pairs.len(),
             "max_block_size": cap,
+            "refine_above": cfg.refine_above,
+            "sub_block_cap": cfg.sub_block_cap(),
             "rules": b.rules,
             "warnings": warnings,
         });
@@ -203,15 +201,20 @@ fn print_plan(args: &Args, records: usize, linkable: f64, b: &Blocking, cap: usi
     } else {
         println!("{records} records, {linkable} linkable pairs");
         println!(
-            "{:<28} {:>10} {:>14} {:>14} {:>10}",
-            "rule", "blocks", "pairs", "new pairs", "skipped"
+            "{:<28} {:>10} {:>14} {:>14} {:>10} {:>10}",
+            "rule", "blocks", "pairs", "new pairs", "split", "skipped"
         );
         for r in &b.rules {
             println!(
-                "{:<28} {:>10} {:>14} {:>14} {:>10}",
-                r.rule, r.blocks, r.pairs, r.new_pairs, r.skipped_blocks
+                "{:<28} {:>10} {:>14} {:>14} {:>10} {:>10}",
+                r.rule, r.blocks, r.pairs, r.new_pairs, r.refined_blocks, r.skipped_blocks
             );
         }
+        println!(
+            "a block over {} records is split by the event's time; a block over {cap} records, or a part of a split block over {}, is skipped",
+            cfg.refine_above,
+            cfg.sub_block_cap()
+        );
         println!("{} distinct candidate pairs", b.pairs.len());
         for w in &warnings {
             eprintln!("warning: {w}");

@@ -139,3 +139,79 @@ fn names_sharing_parts_get_their_own_levels() {
         assert_eq!(*g, compare(&ds, p.a, p.b));
     }
 }
+
+/// `n` records of one common name without a birth date, each from its own source, with the
+/// event on `date` (or no event date).
+fn namesakes(n: usize, first_source: usize, date: Option<&str>) -> Vec<Record> {
+    (0..n)
+        .map(|k| {
+            let mut r = record(
+                &format!("s{}", first_source + k),
+                "1",
+                "Nurlan",
+                "Asanov",
+                "",
+                "",
+            );
+            r.event = recount_types::EventVocabulary::default()
+                .term("exit_refused")
+                .ok();
+            r.event_date = date.and_then(|d| d.parse().ok());
+            r
+        })
+        .collect()
+}
+
+fn rule<'a>(b: &'a Blocking, name: &str) -> &'a RuleReport {
+    b.rules.iter().find(|r| r.rule == name).unwrap()
+}
+
+#[test]
+fn a_large_block_is_split_by_the_event_time() {
+    // 30 namesakes (over `refine_above`, 20): 15 stopped in October 2022, 14 in March 2023 and
+    // one whose event has no date.
+    let mut records = namesakes(15, 0, Some("2022-10-01"));
+    records.extend(namesakes(14, 15, Some("2023-03-01")));
+    records.extend(namesakes(1, 29, None));
+    let (ds, b) = pairs_of(&records);
+    let name_pair = rule(&b, "name_pair");
+    assert_eq!(name_pair.refined_blocks, 1);
+    assert_eq!(name_pair.unrefined_records, 1);
+    // Only namesakes stopped about the same time are compared: 15·14/2 + 14·13/2.
+    assert_eq!(name_pair.pairs, 105 + 91);
+    for p in &b.pairs {
+        let (a, c) = (ds.event_window[p.a as usize], ds.event_window[p.b as usize]);
+        assert_eq!(a, c, "{p:?} pairs events at different times");
+    }
+}
+
+#[test]
+fn a_large_block_without_event_dates_is_compared_whole() {
+    let (_, b) = pairs_of(&namesakes(30, 0, None));
+    let name_pair = rule(&b, "name_pair");
+    assert_eq!(name_pair.refined_blocks, 0);
+    assert_eq!(name_pair.pairs, 30 * 29 / 2);
+}
+
+#[test]
+fn a_part_of_a_split_block_over_its_cap_is_skipped_and_reported() {
+    let cfg = BlockingConfig {
+        max_block_size: 1000,
+        refine_above: 3,
+    };
+    // 16 namesakes at one time: over refine_above · 5 = 15 even after the split.
+    let records = namesakes(16, 0, Some("2022-10-01"));
+    let ds = Dataset::from_records(&records, &DedupePolicy::default());
+    let b = block(&ds, cfg);
+    let name_pair = rule(&b, "name_pair");
+    // Nothing compared; one skipped part per period the (widened) event falls in.
+    assert_eq!(name_pair.pairs, 0);
+    assert!((1..=2).contains(&name_pair.skipped_blocks), "{name_pair:?}");
+    let warnings = b.warnings(cfg);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("`name_pair`") && w.contains("a part over 15 records is skipped")),
+        "{warnings:?}"
+    );
+}
