@@ -541,10 +541,10 @@ impl Store {
         let (mut clauses, mut params) = filter.sql_clauses();
         // An event window that ends on or after `from` starts at most the longest window
         // before it: a lower bound on the first day lets the index skip everything earlier.
-        // The longest window is one step on migration 0004's records_event_span index.
+        // The longest window is one step on migration 0006's count per window length.
         if let Some(from) = filter.from_day {
             let span: Option<i64> = conn
-                .prepare_cached("SELECT max(event_last_day - event_first_day) FROM records")?
+                .prepare_cached("SELECT max(span) FROM record_event_spans")?
                 .query_row([], |r| r.get(0))?;
             clauses.push("r.event_first_day >= ?".into());
             params.push(Value::Integer(i64::from(from) - span.unwrap_or(0)));

@@ -42,6 +42,9 @@ pub use records::{
 
 use std::path::{Path, PathBuf};
 
+/// The page size of databases [`Store::create`] makes, in bytes.
+const PAGE_SIZE: i64 = 8192;
+
 /// An open project database.
 pub struct Store {
     db: Db,
@@ -116,6 +119,11 @@ impl Store {
             });
         }
         let conn = rusqlite::Connection::open(path)?;
+        // 8 KiB pages (SQLite's default is 4 KiB): a bulk import writes each page to the WAL and
+        // then into the file, one system call per page and per frame header, and splits pages
+        // half as often; an import of a million records took about a tenth less CPU. A page
+        // size is set before the first table: databases created earlier keep theirs.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         Self::ready(conn, &path.display().to_string())
     }
 

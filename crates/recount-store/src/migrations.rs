@@ -50,6 +50,12 @@ pub(crate) const SQLITE: &[Migration] = &[
         rebuilds_tables: true,
         sql: include_str!("../migrations/sqlite/0005_name_postings.sql"),
     },
+    Migration {
+        version: 6,
+        name: "event_spans",
+        rebuilds_tables: false,
+        sql: include_str!("../migrations/sqlite/0006_event_spans.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

@@ -8,7 +8,7 @@ use recount_types::{
 };
 use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// What to do with a record whose `record_id` the source already has with different content.
@@ -234,6 +234,9 @@ pub struct ImportBatch<'s> {
     /// Each event term the written records name, with the first record naming it: their
     /// references to `event_terms`, checked at commit (see [`check_references`]).
     events: Vec<(String, i64)>,
+    /// Changes to `record_event_spans` (migration 0006), written at commit: window length in
+    /// days → records gained (or, for records replaced, lost).
+    spans: BTreeMap<i64, i64>,
     /// Whether the connection enforced foreign keys before the import (then the import checks
     /// its rows at commit, and the setting comes back when it ends).
     foreign_keys: bool,
@@ -436,6 +439,7 @@ impl Store {
             key_changes: PendingChanges::default(),
             records_before: max_id,
             events: Vec::new(),
+            spans: BTreeMap::new(),
             foreign_keys,
             deferred_indexes: Vec::new(),
             summary: ImportSummary::default(),
@@ -592,6 +596,9 @@ impl ImportBatch<'_> {
         if inserted == 1 {
             let id = tx.last_insert_rowid();
             note_event(&mut self.events, record, id);
+            if let Some(span) = event_span(record) {
+                *self.spans.entry(span).or_default() += 1;
+            }
             self.postings.add(tx, id, keys)?;
             self.summary.inserted += 1;
             if self.summary.inserted
@@ -601,13 +608,19 @@ impl ImportBatch<'_> {
             }
             return Ok(PutOutcome::Inserted(RecordId(id)));
         }
-        let (id, stored_hash, import_id, import_row): (i64, Vec<u8>, i64, i64) = tx
+        let (id, stored_hash, import_id, import_row, stored_span): (
+            i64,
+            Vec<u8>,
+            i64,
+            i64,
+            Option<i64>,
+        ) = tx
             .prepare_cached(
-                "SELECT id, content_hash, import_id, import_row FROM records
-                 WHERE source_id = ?1 AND record_id = ?2",
+                "SELECT id, content_hash, import_id, import_row, event_last_day - event_first_day
+                 FROM records WHERE source_id = ?1 AND record_id = ?2",
             )?
             .query_row(params![source_id, record.record_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?;
         if import_id == self.import_id {
             self.summary.conflicts += 1;
@@ -647,6 +660,12 @@ impl ImportBatch<'_> {
         update.raw_execute()?;
         drop(update);
         note_event(&mut self.events, record, id);
+        if let Some(span) = stored_span {
+            *self.spans.entry(span).or_default() -= 1;
+        }
+        if let Some(span) = event_span(record) {
+            *self.spans.entry(span).or_default() += 1;
+        }
         self.key_changes.replace(id, &old_keys, keys.keys());
         self.summary.updated += 1;
         Ok(PutOutcome::Updated(RecordId(id)))
@@ -695,6 +714,7 @@ impl ImportBatch<'_> {
         let tx = self.tx.take().expect("an open import transaction");
         self.postings.flush(&tx)?;
         self.key_changes.apply(&tx)?;
+        write_spans(&tx, &self.spans)?;
         if self.foreign_keys {
             check_references(
                 &tx,
@@ -713,6 +733,38 @@ impl ImportBatch<'_> {
         tx.commit()?;
         Ok(s)
     }
+}
+
+/// The length of `record`'s event window in days (as `event_last_day - event_first_day`).
+fn event_span(record: &Record) -> Option<i64> {
+    record
+        .event_date
+        .map(|d| i64::from(d.last_day()) - i64::from(d.first_day()))
+}
+
+/// Adds an import's changes to the record count per event window length, deleting the lengths
+/// no record has any more.
+fn write_spans(tx: &rusqlite::Transaction<'_>, spans: &BTreeMap<i64, i64>) -> Result<()> {
+    for (span, change) in spans.iter().filter(|(_, c)| **c != 0) {
+        let stored: i64 = tx
+            .prepare_cached("SELECT records FROM record_event_spans WHERE span = ?1")?
+            .query_row([span], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
+        let records = stored + change;
+        if records == 0 {
+            tx.prepare_cached("DELETE FROM record_event_spans WHERE span = ?1")?
+                .execute([span])?;
+        } else {
+            // A count below zero fails the table's check: the import is rolled back.
+            tx.prepare_cached(
+                "INSERT INTO record_event_spans (span, records) VALUES (?1, ?2)
+                 ON CONFLICT (span) DO UPDATE SET records = excluded.records",
+            )?
+            .execute([*span, records])?;
+        }
+    }
+    Ok(())
 }
 
 /// Notes that the written record `id` names its event term, unless an earlier one did.

@@ -246,7 +246,10 @@ fn files_are_created_once_and_reopened_with_their_schema() {
     let wal: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
-    assert_eq!((fk, wal.as_str()), (1, "wal"));
+    let page_size: i64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((fk, wal.as_str(), page_size), (1, "wal", PAGE_SIZE));
 
     let missing = dir.path().join("no/such/dir/p.sqlite");
     assert!(matches!(
@@ -564,7 +567,7 @@ fn a_large_import_builds_the_record_indexes_again_and_a_refused_one_keeps_them()
     };
     let mut store = Store::open_in_memory().unwrap();
     let before = indexes(&store);
-    assert_eq!(before.len(), 3, "{before:?}");
+    assert_eq!(before.len(), 2, "{before:?}");
     let import = |store: &mut Store, from: usize, commit: bool| {
         let mut batch = store.begin_import("big.csv", ImportMode::Strict).unwrap();
         for i in from..from + 250 {
@@ -572,7 +575,7 @@ fn a_large_import_builds_the_record_indexes_again_and_a_refused_one_keeps_them()
             r.event_date = Some(format!("2022-10-{:02}", 1 + i % 28).parse().unwrap());
             batch.put(&r, i as u64 + 2, &[]).unwrap();
         }
-        assert_eq!(batch.deferred_index_count(), 3);
+        assert_eq!(batch.deferred_index_count(), 2);
         if commit {
             batch.commit().unwrap();
         }
@@ -655,4 +658,113 @@ fn a_reference_to_nothing_fails_the_commit_and_changes_nothing() {
         conn.execute("UPDATE records SET event = 'passport_seized'", [])
             .is_err()
     );
+}
+
+/// The longest event window stored, as the desk's date filter reads it.
+fn longest_window(store: &Store) -> Option<i64> {
+    let Db::Sqlite(conn) = &store.db;
+    conn.query_row("SELECT max(span) FROM record_event_spans", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Every window length with its record count, from the records themselves.
+fn spans_of_records(store: &Store) -> Vec<(i64, i64)> {
+    let Db::Sqlite(conn) = &store.db;
+    let mut stmt = conn
+        .prepare(
+            "SELECT event_last_day - event_first_day, count(*) FROM records
+             WHERE event_first_day IS NOT NULL GROUP BY 1 ORDER BY 1",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+fn stored_spans(store: &Store) -> Vec<(i64, i64)> {
+    let Db::Sqlite(conn) = &store.db;
+    let mut stmt = conn
+        .prepare("SELECT span, records FROM record_event_spans ORDER BY span")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn the_longest_event_window_follows_inserts_updates_and_rollbacks() {
+    let mut store = Store::open_in_memory().unwrap();
+    let with_date = |id: &str, date: Option<&str>| {
+        let mut r = full_record(id);
+        r.event_date = date.map(|d| d.parse().unwrap());
+        r
+    };
+    let mut batch = store.begin_import("a.csv", ImportMode::Strict).unwrap();
+    batch
+        .put(&with_date("1", Some("2022-10-05")), 2, &[])
+        .unwrap();
+    batch
+        .put(&with_date("2", Some("2022-01-01/2022-10-02")), 3, &[])
+        .unwrap();
+    batch.put(&with_date("3", Some("2022-10")), 4, &[]).unwrap();
+    batch.put(&with_date("4", None), 5, &[]).unwrap();
+    batch
+        .put(&with_date("5", Some("2022-10-06")), 6, &[])
+        .unwrap();
+    batch.commit().unwrap();
+    assert_eq!(stored_spans(&store), [(0, 2), (30, 1), (274, 1)]);
+    assert_eq!(stored_spans(&store), spans_of_records(&store));
+
+    // A refused import changes nothing.
+    let mut batch = store.begin_import("b.csv", ImportMode::Update).unwrap();
+    batch
+        .put(&with_date("6", Some("2020/2022")), 2, &[])
+        .unwrap();
+    drop(batch);
+    assert_eq!(longest_window(&store), Some(274));
+
+    // Replacing the long window takes its length out; the longest is then the month's.
+    let mut batch = store.begin_import("c.csv", ImportMode::Update).unwrap();
+    batch
+        .put(&with_date("2", Some("2022-10-02")), 2, &[])
+        .unwrap();
+    batch.put(&with_date("4", Some("2022-11")), 3, &[]).unwrap();
+    batch.put(&with_date("5", None), 4, &[]).unwrap();
+    batch.commit().unwrap();
+    assert_eq!(stored_spans(&store), [(0, 2), (29, 1), (30, 1)]);
+    assert_eq!(stored_spans(&store), spans_of_records(&store));
+    assert_eq!(longest_window(&store), Some(30));
+}
+
+#[test]
+fn migration_6_counts_the_event_windows_of_a_version_5_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        crate::migrations::apply_through(&mut conn, "old", 5).unwrap();
+        conn.execute_batch(
+            "INSERT INTO sources (id, name) VALUES (1, 'hotline');
+             INSERT INTO imports (id, file_name) VALUES (1, 'old.csv');
+             INSERT INTO records (id, source_id, record_id, content_hash, import_id, import_row,
+                                  event_first_day, event_last_day)
+             VALUES (1, 1, 'a', x'00', 1, 2, 19000, 19000), (2, 1, 'b', x'00', 1, 3, 19000, 19030),
+                    (3, 1, 'c', x'00', 1, 4, NULL, NULL), (4, 1, 'd', x'00', 1, 5, 19100, 19130);",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(stored_spans(&store), [(0, 1), (30, 2)]);
+    let Db::Sqlite(conn) = &store.db;
+    let span_index: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'records_event_span'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(span_index, 0);
 }
