@@ -104,7 +104,7 @@ impl FieldReader {
             "age" => Parsed::Age(
                 value
                     .parse::<AgeRange>()
-                    .map_err(Bad::as_kind(age_problem(value)))?,
+                    .map_err(|e| Bad::new(age_problem(value), e))?,
             ),
             "citizenship" => {
                 let parts: Vec<&str> = value
@@ -121,11 +121,10 @@ impl FieldReader {
                     .parse::<CountryCode>()
                     .map_err(Bad::as_kind(ProblemKind::UnknownCountry))?,
             ),
-            "event" => Parsed::Event(self.vocabulary.term(value).map_err(Bad::as_kind(
-                ProblemKind::UnknownEventTerm {
-                    terms: self.vocabulary.terms().map(str::to_owned).collect(),
-                },
-            ))?),
+            "event" => Parsed::Event(self.vocabulary.term(value).map_err(|e| {
+                let terms = self.vocabulary.terms().map(str::to_owned).collect();
+                Bad::new(ProblemKind::UnknownEventTerm { terms }, e)
+            })?),
             "event_date" => Parsed::EventDate(self.event_date(value)?),
             "informant" => Parsed::Informant(
                 value

@@ -85,12 +85,6 @@ pub enum Words {
     Desk(Vec<(&'static str, String)>),
 }
 
-impl Default for Words {
-    fn default() -> Self {
-        Words::Import(ProblemKind::Other)
-    }
-}
-
 impl Problem {
     /// The message and the expected form in `lang`; the English words of `recount import` for
     /// a code the catalogue does not word.
