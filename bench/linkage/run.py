@@ -38,12 +38,12 @@ def sh(cmd, **kw):
 
 
 def ensure_venv():
-    if PY.exists() and subprocess.run([PY, "-c", "import splink, recordlinkage"], capture_output=True).returncode == 0:
+    if PY.exists() and subprocess.run([PY, "-c", "import splink, recordlinkage, unidecode"], capture_output=True).returncode == 0:
         return True
     try:
         if not PY.exists():
             sh([sys.executable, "-m", "venv", VENV])
-        sh([PY, "-m", "pip", "install", "-q", "splink", "recordlinkage"])
+        sh([PY, "-m", "pip", "install", "-q", "splink", "recordlinkage", "unidecode"])
         return True
     except Exception as e:  # noqa: BLE001 - any failure means: no Splink here
         print(f"Splink skipped: could not install splink/recordlinkage into {VENV}: {e}")

@@ -11,16 +11,19 @@ import sys
 import time
 
 import pandas as pd
+from unidecode import unidecode
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 
 def first_last(row):
+    """Given and family name in lower-case ASCII. Names arrive in Cyrillic and in several Latin
+    systems; a Splink user would transliterate them first (unidecode), so Splink gets that."""
     given, family, name = row["given_name"], row["family_name"], row["name"]
     if not given and not family and name:
         parts = name.split()
         given, family = parts[0], parts[-1] if len(parts) > 1 else ""
-    return given.lower(), family.lower()
+    return unidecode(given).lower(), unidecode(family).lower()
 
 
 def main():
@@ -75,6 +78,7 @@ def main():
             block_on("first_name", "surname"),
             block_on("surname", "birth_year"),
             block_on("first_name", "birth_date"),
+            block_on("first_name", "event", "event_date"),
         ]
         em_rules = [block_on("first_name", "surname"), block_on("birth_date")]
         det = [block_on("first_name", "surname", "birth_date")]

@@ -165,16 +165,16 @@ impl Blocking {
             .map(|r| {
                 let limit = if r.refined_blocks > 0 {
                     format!(
-                        "{} records (a block over {} records is first split by the event's time; a part over {} records is skipped)",
-                        cfg.max_block_size,
+                        "over the size limit (a block over {} records is split by the event's time, and a part of it over {} records is skipped, as is any block over {} records)",
                         cfg.refine_above,
-                        cfg.sub_block_cap()
+                        cfg.sub_block_cap(),
+                        cfg.max_block_size,
                     )
                 } else {
-                    format!("{} records", cfg.max_block_size)
+                    format!("larger than {} records", cfg.max_block_size)
                 };
                 format!(
-                    "blocking rule `{}` skipped {} block(s) larger than {limit} ({} records in all, the largest {} records): {} candidate pairs were not compared; those records are compared only through other rules",
+                    "blocking rule `{}` skipped {} block(s) {limit} ({} records in all, the largest {} records): {} candidate pairs were not compared; those records are compared only through other rules",
                     r.rule, r.skipped_blocks, r.skipped_records, r.largest_skipped_block, r.skipped_pairs
                 )
             })

@@ -6,7 +6,8 @@
 //!   features once: interned names prepared by the name engine, dates, normalised places
 //!   ([`normalise_place`]), documents;
 //! - **block**: [`block`] runs the [`BlockingRule`]s and merges their candidate [`Pair`]s without
-//!   duplicates, skipping and reporting blocks larger than the cap;
+//!   duplicates, splitting large blocks by the event's time and skipping (and reporting) blocks
+//!   still over the cap; [`rule_pairs`] runs one rule alone;
 //! - **compare**: [`compare_pairs`] gives each pair a [`Gamma`], one level per [`Comparison`];
 //! - **classify**: a Fellegi–Sunter [`Model`] (u by random sampling, m and λ by EM, name term
 //!   frequencies) trained by [`train`], applied by [`score_pairs`], explained by [`explain`];

@@ -211,7 +211,8 @@ fn a_part_of_a_split_block_over_its_cap_is_skipped_and_reported() {
     assert!(
         warnings
             .iter()
-            .any(|w| w.contains("`name_pair`") && w.contains("a part over 15 records is skipped")),
+            .any(|w| w.contains("`name_pair`")
+                && w.contains("a part of it over 15 records is skipped")),
         "{warnings:?}"
     );
 }
