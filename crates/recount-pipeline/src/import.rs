@@ -6,7 +6,7 @@
 
 use crate::PipelineError;
 use recount_import::{
-    ImportError, Mapping, Options, Problem, Problems, RecordReader, TextEncoding,
+    ImportError, Mapping, Options, Problem, ProblemKind, Problems, RecordReader, TextEncoding,
 };
 use recount_names::PreparedName;
 use recount_store::{
@@ -148,27 +148,13 @@ impl NameKeyCache {
 
 fn mapping_problem(path: &Path, message: String) -> Problems {
     let mut ps = Problems::new(1);
-    ps.push(Problem {
-        file: path.display().to_string(),
-        row: None,
-        column: None,
-        value: None,
-        problem: message,
-        expected: "a mapping file as docs/importing.md describes".into(),
-    });
+    ps.push(Problem::bad_mapping(&path.display().to_string(), message));
     ps
 }
 
-fn request_problem(file: &Path, problem: &str, expected: &str) -> ImportOutcome {
+fn request_problem(file: &Path, kind: ProblemKind) -> ImportOutcome {
     let mut ps = Problems::new(1);
-    ps.push(Problem {
-        file: file.display().to_string(),
-        row: None,
-        column: None,
-        value: None,
-        problem: problem.into(),
-        expected: expected.into(),
-    });
+    ps.push(Problem::request(&file.display().to_string(), kind));
     ImportOutcome::Rejected(ps)
 }
 
@@ -220,18 +206,13 @@ pub fn run(
     if let Some(source) = &request.source
         && source.trim().is_empty()
     {
-        return Ok(request_problem(
-            &request.file,
-            "--source is empty",
-            "a source name such as hotline",
-        ));
+        return Ok(request_problem(&request.file, ProblemKind::EmptySourceName));
     }
     let declared = request.declare != SourceDeclaration::default();
     if declared && request.source.is_none() {
         return Ok(request_problem(
             &request.file,
-            "a dependency group or the duplicates flag is given without --source",
-            "--source NAME, naming the source these properties belong to",
+            ProblemKind::DeclarationWithoutSource,
         ));
     }
     if let Some(group) = &request.declare.dependency_group
@@ -239,8 +220,7 @@ pub fn run(
     {
         return Ok(request_problem(
             &request.file,
-            "the dependency group is empty",
-            "a group name shared by sources of one origin, such as wire-story",
+            ProblemKind::EmptyDependencyGroup,
         ));
     }
     let options = Options {
@@ -368,23 +348,12 @@ fn write(
         && let SourceOutcome::GroupConflict { stored } = batch.declare_source(name, declared)?
     {
         let requested = declared.dependency_group.as_deref().unwrap_or_default();
-        problems.push(Problem {
-            file: file.to_owned(),
-            row: None,
-            column: None,
-            value: Some(requested.to_owned()),
-            problem: match stored {
-                Some(g) => format!(
-                    "source {:?} is in dependency group {g:?}, not {requested:?}",
-                    name.as_str()
-                ),
-                None => format!(
-                    "source {:?} is its own dependency group, not in {requested:?}",
-                    name.as_str()
-                ),
-            },
-            expected: "the source's current group, or --update to move it to the new one".into(),
-        });
+        problems.push(Problem::group_conflict(
+            file,
+            name.as_str(),
+            stored.as_deref(),
+            requested,
+        ));
     }
     let mut valid = false;
     for message in from_reader {
@@ -401,19 +370,14 @@ fn write(
                 PutOutcome::DuplicateInImport { first_row } => {
                     problems.push(Problem::duplicate(file, row, &record.record_id, first_row));
                 }
-                PutOutcome::Changed { previous } => problems.push(Problem {
-                    file: file.to_owned(),
-                    row: Some(row),
-                    column: Some("record_id".into()),
-                    value: Some(record.record_id.clone()),
-                    problem: format!(
-                        "source {:?} already has this record_id with different content (imported from {}, row {})",
-                        record.source.as_str(),
-                        previous.file_name,
-                        previous.row
-                    ),
-                    expected: "the same content as before, or --update to replace it".into(),
-                }),
+                PutOutcome::Changed { previous } => problems.push(Problem::changed_content(
+                    file,
+                    row,
+                    &record.record_id,
+                    record.source.as_str(),
+                    &previous.file_name,
+                    previous.row,
+                )),
                 _ => {}
             }
         }
@@ -498,6 +462,7 @@ mod tests {
             [(Some(2), "record_id".into()), (Some(3), "age".into())]
         );
         assert!(ps.shown()[0].problem.contains("different content"));
+        assert_eq!(ps.shown()[0].kind().code(), "changed_content");
         assert_eq!(store.record_count().unwrap(), 2);
         assert!(store.record("hotline", "3").unwrap().is_none());
 
