@@ -40,16 +40,6 @@ impl DelimitedRows {
         encoding: Option<TextEncoding>,
         progress: Progress,
     ) -> Result<DelimitedRows, ImportError> {
-        let layout = |kind: ProblemKind, problem: &str, expected: &str| {
-            ImportError::Layout(vec![fields.problem(
-                Some(1),
-                None,
-                None,
-                kind,
-                problem,
-                expected,
-            )])
-        };
         let opened = match open_text(file, encoding, progress) {
             Ok(o) => o,
             Err(TextProblem::Io(source)) => {
@@ -59,7 +49,7 @@ impl DelimitedRows {
                 });
             }
             Err(TextProblem::Utf16) => {
-                return Err(layout(
+                return Err(fields.layout_error(
                     ProblemKind::Utf16,
                     "the file is UTF-16 text",
                     "UTF-8 (save the file as CSV UTF-8)",
@@ -67,7 +57,7 @@ impl DelimitedRows {
             }
         };
         if opened.sample.iter().all(|b| b.is_ascii_whitespace()) {
-            return Err(layout(
+            return Err(fields.layout_error(
                 ProblemKind::EmptyFile,
                 "the file is empty",
                 "a header row naming the columns (source, record_id, name, ...), then one row per record",
@@ -88,7 +78,7 @@ impl DelimitedRows {
             source: e.into(),
         };
         if !csv.read_byte_record(&mut header).map_err(io)? {
-            return Err(layout(
+            return Err(fields.layout_error(
                 ProblemKind::NoHeader,
                 "the file has no header row",
                 "a header row naming the columns",

@@ -143,6 +143,24 @@ impl FieldReader {
         &self.mapping
     }
 
+    /// A problem with the file's layout (found at its header row), as the error that stops
+    /// the import before any row is read.
+    pub(crate) fn layout_error(
+        &self,
+        kind: ProblemKind,
+        problem: impl Into<String>,
+        expected: &str,
+    ) -> crate::ImportError {
+        crate::ImportError::Layout(vec![self.problem(
+            Some(1),
+            None,
+            None,
+            kind,
+            problem,
+            expected,
+        )])
+    }
+
     pub(crate) fn problem(
         &self,
         row: Option<u64>,

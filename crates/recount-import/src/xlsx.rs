@@ -51,23 +51,12 @@ impl SheetRows {
         name: &str,
         fields: FieldReader,
     ) -> Result<SheetRows, ImportError> {
-        let layout = |fields: &FieldReader, kind: ProblemKind, problem: String, expected: &str| {
-            ImportError::Layout(vec![fields.problem(
-                Some(1),
-                None,
-                None,
-                kind,
-                problem,
-                expected,
-            )])
-        };
         let mut book = calamine::open_workbook_auto(path).map_err(|e| match e {
             calamine::Error::Io(source) => ImportError::Io {
                 path: path.to_owned(),
                 source,
             },
-            other => layout(
-                &fields,
+            other => fields.layout_error(
                 ProblemKind::NotWorkbook,
                 format!("not a readable workbook: {other}"),
                 "an .xlsx, .xls or .ods file",
@@ -78,18 +67,16 @@ impl SheetRows {
             None => match book.sheet_names().first() {
                 Some(s) => s.clone(),
                 None => {
-                    return Err(layout(
-                        &fields,
+                    return Err(fields.layout_error(
                         ProblemKind::NoSheets,
-                        "the workbook has no sheets".into(),
+                        "the workbook has no sheets",
                         "a sheet with a header row",
                     ));
                 }
             },
         };
         let range = book.worksheet_range(&sheet).map_err(|e| {
-            layout(
-                &fields,
+            fields.layout_error(
                 ProblemKind::MissingSheet {
                     sheet: sheet.clone(),
                 },
@@ -100,8 +87,7 @@ impl SheetRows {
         let first_row = range.start().map(|(r, _)| u64::from(r) + 1).unwrap_or(1);
         let mut rows = range.rows();
         let Some(header) = rows.next() else {
-            return Err(layout(
-                &fields,
+            return Err(fields.layout_error(
                 ProblemKind::EmptySheet {
                     sheet: sheet.clone(),
                 },
