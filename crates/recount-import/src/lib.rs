@@ -32,7 +32,7 @@ mod tests;
 
 pub use encoding::TextEncoding;
 pub use mapping::{DateFormat, Mapping};
-pub use problem::{Expected, Problem, ProblemKind, Problems};
+pub use problem::{Problem, ProblemKind, Problems};
 
 use recount_types::{EventVocabulary, Record, RecordKey, SourceName};
 use std::collections::BTreeMap;

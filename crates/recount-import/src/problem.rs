@@ -258,48 +258,6 @@ impl Serialize for ProblemKind {
     }
 }
 
-/// What was expected instead, in English, with the problem's [`ProblemKind`].
-///
-/// The kind travels with the expected form so that a [`Problem`] written field by field, with
-/// `expected: "...".into()`, still compiles; such a problem has the kind
-/// [`ProblemKind::Other`]. The constructors give every problem its kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Expected {
-    /// The English words.
-    #[serde(rename = "expected")]
-    pub text: String,
-    /// Serialised as the problem's `code`.
-    #[serde(rename = "code")]
-    pub kind: ProblemKind,
-}
-
-impl Expected {
-    pub fn new(kind: ProblemKind, text: impl Into<String>) -> Expected {
-        Expected {
-            text: text.into(),
-            kind,
-        }
-    }
-}
-
-impl From<&str> for Expected {
-    fn from(text: &str) -> Expected {
-        Expected::new(ProblemKind::Other, text)
-    }
-}
-
-impl From<String> for Expected {
-    fn from(text: String) -> Expected {
-        Expected::new(ProblemKind::Other, text)
-    }
-}
-
-impl fmt::Display for Expected {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
 /// One thing wrong with the input, located as precisely as the format allows.
 ///
 /// Serialised as `file`, `row`, `column`, `value`, `problem`, `expected` and `code` (the
@@ -317,9 +275,11 @@ pub struct Problem {
     pub value: Option<String>,
     /// What is wrong, in English.
     pub problem: String,
-    /// What was expected instead, in English, and the kind of problem.
-    #[serde(flatten)]
-    pub expected: Expected,
+    /// What was expected instead, in English.
+    pub expected: String,
+    /// What kind of problem this is, serialised as its code.
+    #[serde(rename = "code")]
+    pub kind: ProblemKind,
 }
 
 impl Problem {
@@ -339,13 +299,14 @@ impl Problem {
             column: column.map(str::to_owned),
             value: value.map(str::to_owned),
             problem: problem.into(),
-            expected: Expected::new(kind, expected),
+            expected: expected.into(),
+            kind,
         }
     }
 
     /// What kind of problem this is.
     pub fn kind(&self) -> &ProblemKind {
-        &self.expected.kind
+        &self.kind
     }
 
     /// A record id the file (or the project) already used earlier in this import.

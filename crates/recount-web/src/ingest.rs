@@ -23,7 +23,7 @@ impl From<&recount_import::Problem> for Problem {
             value: p.value.clone(),
             code: p.kind().code().to_owned(),
             message: p.problem.clone(),
-            expected: Some(p.expected.text.clone()).filter(|e| !e.is_empty()),
+            expected: Some(p.expected.clone()).filter(|e| !e.is_empty()),
             words: Words::Import(p.kind().clone()),
         }
     }
