@@ -140,6 +140,44 @@ fn plan_counts_pairs_per_rule() {
 }
 
 #[test]
+fn plan_shows_a_common_name_split_by_the_event_time() {
+    // 30 namesakes without a birth date, one per source: 15 stopped in October 2022, 15 in
+    // March 2023. Over `refine_above` (20), the block is split: only namesakes stopped about
+    // the same time are compared.
+    let mut csv = String::from("source,record_id,name,event,event_date\n");
+    for k in 0..30 {
+        let date = if k < 15 { "2022-10-01" } else { "2023-03-01" };
+        csv.push_str(&format!("s{k},1,Nurlan Asanov,exit_refused,{date}\n"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("records.csv"), csv).unwrap();
+    let out = recount(
+        dir.path(),
+        &["link", "--input", "records.csv", "--plan", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        (v["refine_above"].as_u64(), v["sub_block_cap"].as_u64()),
+        (Some(20), Some(100))
+    );
+    let name_pair = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "name_pair")
+        .unwrap();
+    assert_eq!(name_pair["refined_blocks"], 1);
+    assert_eq!(name_pair["pairs"], 2 * (15 * 14 / 2));
+    let text = recount(dir.path(), &["link", "--input", "records.csv", "--plan"]);
+    assert!(
+        stdout(&text).contains("a block over 20 records is split by the event's time"),
+        "{}",
+        stdout(&text)
+    );
+}
+
+#[test]
 fn one_source_is_deduplicated() {
     let dir = tempfile::tempdir().unwrap();
     let csv = "source,record_id,name,birth_date\nlist,1,Bekbolat Asanov,1980-03-05\nlist,2,Асанов Бекболат,1980-03-05\nlist,3,Rustam Karimov,1972-04-04\nlist,4,Aigul Jumabaeva,1975-11-20\nlist,5,Dilshod Hasanov,1990-07-01\n";
