@@ -27,14 +27,7 @@ fn main() {
         "cross_script" => recount_synth::cross_script_lists(7, n),
         _ => recount_synth::duplicated_records(7, n),
     };
-    let policy = DedupePolicy {
-        sources: set
-            .sources
-            .iter()
-            .filter(|s| s.contains_duplicates)
-            .map(|s| s.name.clone())
-            .collect(),
-    };
+    let policy = DedupePolicy::marked(&set.sources);
     let ds = Dataset::from_records(&set.records, &policy);
     let truth: HashMap<(&str, &str), u32> = set
         .truth

@@ -24,14 +24,7 @@ fn main() {
         people,
         ..recount_synth::WorldConfig::default()
     });
-    let policy = DedupePolicy {
-        sources: world
-            .sources
-            .iter()
-            .filter(|s| s.contains_duplicates)
-            .map(|s| s.name.clone())
-            .collect(),
-    };
+    let policy = DedupePolicy::marked(&world.sources);
     let ds = Dataset::from_records(&world.records, &policy);
     let t = Instant::now();
     let mut cfg = LinkConfig::with_seed(seed);

@@ -23,14 +23,7 @@ fn main() {
         set.records.len(),
         t.elapsed().as_secs_f64()
     );
-    let policy = DedupePolicy {
-        sources: set
-            .sources
-            .iter()
-            .filter(|s| s.contains_duplicates)
-            .map(|s| s.name.clone())
-            .collect(),
-    };
+    let policy = DedupePolicy::marked(&set.sources);
     let t = Instant::now();
     let ds = Dataset::from_records(&set.records, &policy);
     println!("prepared in {:.2} s", t.elapsed().as_secs_f64());

@@ -3,6 +3,7 @@
 //! duplicates. A block larger than the cap is skipped (its pairs would swamp the run) and
 //! reported, never silently.
 
+use crate::block_partial::{Periods, event_periods};
 use crate::prepare::{Dataset, NONE, Pair};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -62,16 +63,12 @@ impl BlockingRule {
 
     /// How a block of this rule larger than [`BlockingConfig::refine_above`] is split: by the
     /// event term and periods of the event's time. `None`: not split (the cap alone applies).
-    pub(crate) fn refinement(self) -> Option<crate::block_partial::Periods> {
-        use crate::block_partial::Periods;
+    pub(crate) fn refinement(self) -> Option<Periods> {
         match self {
             BlockingRule::NamePair
             | BlockingRule::NameTokenBirthYear
-            | BlockingRule::BirthDateInitial => Some(Periods {
-                days: 30,
-                widen: 15,
-            }),
-            BlockingRule::PartialNameEvent => Some(Periods { days: 8, widen: 4 }),
+            | BlockingRule::BirthDateInitial => Some(Periods::MONTH),
+            BlockingRule::PartialNameEvent => Some(Periods::WEEK),
             BlockingRule::ResidenceNameToken
             | BlockingRule::ResidenceWords
             | BlockingRule::Document => None,
@@ -474,74 +471,54 @@ fn rule_pairs_with(
     cfg: BlockingConfig,
 ) -> (Vec<u64>, RuleReport) {
     let keys = rule_keys(ds, rule, groups, cfg.max_block_size);
-    let mut report = RuleReport {
-        rule: rule.as_str(),
-        description: rule.description(),
-        ..RuleReport::default()
-    };
-    // Block boundaries.
-    let mut bounds = Vec::new();
-    let mut start = 0;
-    for k in 1..=keys.len() {
-        if k == keys.len() || keys[k].0 != keys[start].0 {
-            if k - start >= 2 && keys[start].1 & WEAK == 0 {
-                bounds.push((start, k));
-            }
-            start = k;
-        }
-    }
-    report.blocks = bounds.len() as u64;
+    // Blocks: runs of one key with at least two members, the first strong (weak ones sort last).
+    let blocks: Vec<&[(u64, u32)]> = keys
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|b| b.len() >= 2 && b[0].1 & WEAK == 0)
+        .collect();
     let cap = cfg.max_block_size.max(2);
     let refine = rule.refinement().filter(|_| cfg.refine_above < cap);
     let sub_cap = cfg.sub_block_cap();
-    let (mut pairs, stats) = bounds
+    let (mut pairs, mut report) = blocks
         .par_iter()
         .with_min_len(64)
         .fold(
-            || (Vec::new(), BlockStats::default()),
-            |(mut out, mut stats), &(s, e)| {
-                let block = &keys[s..e];
+            || (Vec::new(), RuleReport::default()),
+            |(mut out, mut report), &block| {
                 match refine {
                     Some(periods)
                         if block.len() > cfg.refine_above
                             && let Some((mut subs, unrefined)) =
                                 split_by_event(ds, block, periods) =>
                     {
-                        stats.refined_blocks += 1;
-                        stats.unrefined_records += unrefined;
+                        report.refined_blocks += 1;
+                        report.unrefined_records += unrefined;
                         subs.sort_unstable();
-                        let mut start = 0;
-                        for k in 1..=subs.len() {
-                            if k == subs.len() || subs[k].0 != subs[start].0 {
-                                let sub = &subs[start..k];
-                                if sub.len() > sub_cap {
-                                    stats.skip(sub.len());
-                                } else {
-                                    block_pairs(ds, sub, &mut out);
-                                }
-                                start = k;
+                        for sub in subs.chunk_by(|a, b| a.0 == b.0) {
+                            if sub.len() > sub_cap {
+                                report.skip(sub.len());
+                            } else {
+                                block_pairs(ds, sub, &mut out);
                             }
                         }
                     }
-                    _ if block.len() > cap => stats.skip(block.len()),
+                    _ if block.len() > cap => report.skip(block.len()),
                     _ => block_pairs(ds, block, &mut out),
                 }
-                (out, stats)
+                (out, report)
             },
         )
         .reduce(
-            || (Vec::new(), BlockStats::default()),
-            |(mut a, sa), (mut b, sb)| {
+            || (Vec::new(), RuleReport::default()),
+            |(mut a, ra), (mut b, rb)| {
                 a.append(&mut b);
-                (a, sa.add(sb))
+                (a, ra.add(rb))
             },
         );
-    report.refined_blocks = stats.refined_blocks;
-    report.unrefined_records = stats.unrefined_records;
-    report.skipped_blocks = stats.skipped_blocks;
-    report.skipped_records = stats.skipped_records;
-    report.skipped_pairs = stats.skipped_pairs;
-    report.largest_skipped_block = stats.largest_skipped_block;
+    report.rule = rule.as_str();
+    report.description = rule.description();
+    report.blocks = blocks.len() as u64;
+    drop(blocks);
     drop(keys);
     pairs.par_sort_unstable();
     pairs.dedup();
@@ -560,18 +537,15 @@ const SUB_BLOCK_FACTOR: usize = 5;
 fn split_by_event(
     ds: &Dataset,
     block: &[(u64, u32)],
-    periods: crate::block_partial::Periods,
+    periods: Periods,
 ) -> Option<(Vec<(u64, u32)>, u64)> {
     let mut subs: Vec<(u64, u32)> = Vec::with_capacity(block.len() * 2);
     let mut unrefined = 0u64;
     for &(_, member) in block {
         let before = subs.len();
-        crate::block_partial::event_periods(
-            ds,
-            (member & !WEAK) as usize,
-            periods,
-            &mut |event, p| subs.push(((u64::from(event) << 32) | u64::from(p as u32), member)),
-        );
+        event_periods(ds, (member & !WEAK) as usize, periods, &mut |event, p| {
+            subs.push(((u64::from(event) << 32) | u64::from(p as u32), member))
+        });
         unrefined += u64::from(subs.len() == before);
     }
     (unrefined * 2 <= block.len() as u64).then_some((subs, unrefined))
@@ -591,18 +565,8 @@ fn block_pairs<K>(ds: &Dataset, block: &[(K, u32)], out: &mut Vec<u64>) {
     }
 }
 
-/// What the blocks of one rule skipped and split.
-#[derive(Debug, Clone, Copy, Default)]
-struct BlockStats {
-    refined_blocks: u64,
-    unrefined_records: u64,
-    skipped_blocks: u64,
-    skipped_records: u64,
-    skipped_pairs: u64,
-    largest_skipped_block: u64,
-}
-
-impl BlockStats {
+impl RuleReport {
+    /// Counts one block (or part of a split block) of `size` records as skipped.
     fn skip(&mut self, size: usize) {
         let size = size as u64;
         self.skipped_blocks += 1;
@@ -611,14 +575,16 @@ impl BlockStats {
         self.largest_skipped_block = self.largest_skipped_block.max(size);
     }
 
-    fn add(self, o: BlockStats) -> BlockStats {
-        BlockStats {
+    /// The splits and skips of two sets of blocks of one rule together.
+    fn add(self, o: RuleReport) -> RuleReport {
+        RuleReport {
             refined_blocks: self.refined_blocks + o.refined_blocks,
             unrefined_records: self.unrefined_records + o.unrefined_records,
             skipped_blocks: self.skipped_blocks + o.skipped_blocks,
             skipped_records: self.skipped_records + o.skipped_records,
             skipped_pairs: self.skipped_pairs + o.skipped_pairs,
             largest_skipped_block: self.largest_skipped_block.max(o.largest_skipped_block),
+            ..self
         }
     }
 }

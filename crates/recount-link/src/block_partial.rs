@@ -21,11 +21,17 @@ pub(crate) struct Periods {
     pub widen: i32,
 }
 
-/// The periods of the partial-name rule's key.
-const PARTIAL_NAME: Periods = Periods {
-    days: 30,
-    widen: 15,
-};
+impl Periods {
+    /// 30-day periods, events widened by 15 days: events up to a month apart meet. The
+    /// partial-name rule's key, and how a name or birth-date rule's large block is split.
+    pub(crate) const MONTH: Periods = Periods {
+        days: 30,
+        widen: 15,
+    };
+    /// 8-day periods, events widened by 4 days: how a partial-name block (already one month)
+    /// that is too large is split.
+    pub(crate) const WEEK: Periods = Periods { days: 8, widen: 4 };
+}
 
 /// A vague event date (a whole year) makes no key: it would put a name with half a year of
 /// events.
@@ -64,7 +70,7 @@ pub(crate) fn partial_name_event_keys(
     }
     let parts = groups[id as usize];
     for k in parts.iter().take(5) {
-        event_periods(ds, i, PARTIAL_NAME, &mut |event, p| {
+        event_periods(ds, i, Periods::MONTH, &mut |event, p| {
             emit((k.as_str(), event, p))
         });
     }

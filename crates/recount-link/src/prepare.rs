@@ -62,6 +62,17 @@ pub struct DedupePolicy {
 }
 
 impl DedupePolicy {
+    /// The sources marked as containing duplicates.
+    pub fn marked<'a>(sources: impl IntoIterator<Item = &'a recount_types::Source>) -> Self {
+        DedupePolicy {
+            sources: sources
+                .into_iter()
+                .filter(|s| s.contains_duplicates)
+                .map(|s| s.name.clone())
+                .collect(),
+        }
+    }
+
     /// The policy of the standalone contract: the named sources, or, when every record has the
     /// same source, that one source.
     pub fn standalone(

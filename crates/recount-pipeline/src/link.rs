@@ -10,7 +10,7 @@ use recount_link::{
 };
 use recount_store::Store;
 use recount_store::linkage::{LinkageRunInfo, PersonCluster, ScoredPair};
-use recount_types::{PersonId, RecordId, RecordKey, SourceName};
+use recount_types::{PersonId, RecordId, RecordKey};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Settings of a linkage run over the project database.
@@ -86,12 +86,7 @@ struct Loaded {
 }
 
 fn load(store: &Store) -> Result<Loaded, PipelineError> {
-    let dedupe: BTreeSet<SourceName> = store
-        .sources()?
-        .into_iter()
-        .filter(|(_, s)| s.contains_duplicates)
-        .map(|(_, s)| s.name)
-        .collect();
+    let dedupe = DedupePolicy::marked(store.sources()?.iter().map(|(_, s)| s));
     let mut builder = DatasetBuilder::new();
     let mut ids: Vec<RecordId> = Vec::new();
     let mut keys: Vec<RecordKey> = Vec::new();
@@ -106,7 +101,7 @@ fn load(store: &Store) -> Result<Loaded, PipelineError> {
         keys.push(key);
         Ok::<_, PipelineError>(())
     })?;
-    let ds = builder.finish(&DedupePolicy { sources: dedupe });
+    let ds = builder.finish(&dedupe);
     Ok(Loaded {
         ds,
         ids,
