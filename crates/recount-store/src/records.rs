@@ -600,9 +600,7 @@ impl ImportBatch<'_> {
         if inserted == 1 {
             let id = tx.last_insert_rowid();
             note_event(&mut self.events, record, id);
-            if let Some(span) = event_span(record) {
-                *self.spans.entry(span).or_default() += 1;
-            }
+            count_span(&mut self.spans, event_span(record), 1);
             self.postings.add(tx, id, keys)?;
             self.summary.inserted += 1;
             if self.summary.inserted
@@ -664,12 +662,8 @@ impl ImportBatch<'_> {
         update.raw_execute()?;
         drop(update);
         note_event(&mut self.events, record, id);
-        if let Some(span) = stored_span {
-            *self.spans.entry(span).or_default() -= 1;
-        }
-        if let Some(span) = event_span(record) {
-            *self.spans.entry(span).or_default() += 1;
-        }
+        count_span(&mut self.spans, stored_span, -1);
+        count_span(&mut self.spans, event_span(record), 1);
         self.key_changes.replace(id, &old_keys, keys.keys());
         self.summary.updated += 1;
         Ok(PutOutcome::Updated(RecordId(id)))
@@ -750,6 +744,13 @@ fn event_span(record: &Record) -> Option<i64> {
     record
         .event_date
         .map(|d| i64::from(d.last_day()) - i64::from(d.first_day()))
+}
+
+/// Notes one record more (`change` 1) or less (-1) with an event window of `span` days.
+fn count_span(spans: &mut BTreeMap<i64, i64>, span: Option<i64>, change: i64) {
+    if let Some(span) = span {
+        *spans.entry(span).or_default() += change;
+    }
 }
 
 /// Adds an import's changes to the record count per event window length, deleting the lengths
