@@ -84,11 +84,15 @@ pub fn t(lang: Lang, key: &str) -> String {
 
 /// The message for `key` with `{name}` placeholders filled from `args`.
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let mut s = t(lang, key);
+    fill(t(lang, key), args)
+}
+
+/// `message` with its `{name}` placeholders filled from `args`.
+pub fn fill(mut message: String, args: &[(impl AsRef<str>, impl AsRef<str>)]) -> String {
     for (name, value) in args {
-        s = s.replace(&format!("{{{name}}}"), value);
+        message = message.replace(&format!("{{{}}}", name.as_ref()), value.as_ref());
     }
-    s
+    message
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use super::records::opt;
 use super::{PageResult, layout, render};
 use crate::App;
 use crate::auth::{Ctx, random_token};
-use crate::i18n::{Lang, lookup, t, tf};
+use crate::i18n::{Lang, fill, lookup, t, tf};
 use axum::Form;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
@@ -89,12 +89,6 @@ impl Problem {
     /// The message and the expected form in `lang`; the English words of `recount import` for
     /// a code the catalogue does not word.
     pub fn worded(&self, lang: Lang) -> (String, Option<String>) {
-        let fill = |mut s: String, args: &[(&str, String)]| {
-            for (name, value) in args {
-                s = s.replace(&format!("{{{name}}}"), value);
-            }
-            s
-        };
         match &self.words {
             Words::Import(kind) => {
                 let args = kind.params();
