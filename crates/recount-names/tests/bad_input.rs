@@ -80,6 +80,14 @@ fn named_bad_inputs_have_defined_results() {
     check("P<<<<<<<<", "Asanov", NameLevel::Different);
     check("<<", "<<", NameLevel::Missing);
     check("a", "b", NameLevel::Different);
+    // A surname alone against a given name alone (machine-readable zones name the roles): two
+    // non-empty names with nothing in common are different, never missing.
+    check("A<<", "<<a", NameLevel::Different);
+    check("<<ү", "AұAИң", NameLevel::Different);
+    // Both orders guessed from position: crossing either side's roles must give one answer
+    // whichever name comes first (found by the property test below).
+    check("𞺢𝼏:વȺ", "V«Jq𘠀", NameLevel::FuzzyLow);
+    check("V«Jq𘠀", "𞺢𝼏:વȺ", NameLevel::FuzzyLow);
     let long = "Асанов".repeat(1700);
     // One 10,200-letter part that starts like the other name: a (very weak) fuzzy match.
     check(&long, "Асанов", NameLevel::FuzzyLow);

@@ -485,26 +485,41 @@ fn align<const EXPLAIN: bool>(a: &PreparedName, b: &PreparedName) -> Aligned {
         given,
         family,
     };
-    if (straight <= NameLevel::Skeleton && straight != NameLevel::Missing)
-        || !(a.guessed_roles || b.guessed_roles)
-    {
+    if straight <= NameLevel::Skeleton && straight != NameLevel::Missing {
         return out;
     }
-    // The parser guessed some roles from position; try the other assignment of a's parts.
-    let given_x = best_of(a, &a.family, b, &b.given, given_level);
-    let family_x = best_of(a, &a.given, b, &b.family, family_level);
-    let crossed = combine(combine(given_x.level, family_x.level), patronymic.level);
-    if crossed < straight
-        && given_x.level != NameLevel::Missing
-        && family_x.level != NameLevel::Missing
-    {
-        out = Aligned {
-            level: crossed,
-            patronymic,
-            crossed: true,
-            given: given_x,
-            family: family_x,
-        };
+    // The parser guessed some roles from position; try crossing them. The side whose roles were
+    // guessed is the one crossed, so the other side's roles choose how each pair is judged (a
+    // given name by the given-name rules). When both sides guessed, both crossings are tried:
+    // the result must not depend on which name came first.
+    let crossings = [
+        (a.guessed_roles).then(|| {
+            (
+                best_of(a, &a.family, b, &b.given, given_level),
+                best_of(a, &a.given, b, &b.family, family_level),
+            )
+        }),
+        (b.guessed_roles).then(|| {
+            (
+                best_of(a, &a.given, b, &b.family, given_level),
+                best_of(a, &a.family, b, &b.given, family_level),
+            )
+        }),
+    ];
+    for (given_x, family_x) in crossings.into_iter().flatten() {
+        let crossed = combine(combine(given_x.level, family_x.level), patronymic.level);
+        if crossed < out.level
+            && given_x.level != NameLevel::Missing
+            && family_x.level != NameLevel::Missing
+        {
+            out = Aligned {
+                level: crossed,
+                patronymic,
+                crossed: true,
+                given: given_x,
+                family: family_x,
+            };
+        }
     }
     if out.level == NameLevel::Missing {
         // Nothing in common by role (only patronymics, or a given name against a surname).
