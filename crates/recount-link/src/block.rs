@@ -23,8 +23,9 @@ pub enum BlockingRule {
     /// The same full birth date and the same initial of one name part (catches names with
     /// typos in every part).
     BirthDateInitial,
-    /// The same normalised residence and one name part's key (catches a changed or misspelt
-    /// other part, and records without a birth date).
+    /// The same normalised residence, or one uncommon word of a residence of several words (a
+    /// street number, a postcode), and one name part's key (catches a changed or misspelt other
+    /// part, and records without a birth date).
     ResidenceNameToken,
     /// Two uncommon words of the normalised residence in common (a street number and a
     /// postcode, a street and a suburb): catches records whose names and birth dates both
@@ -278,7 +279,10 @@ fn rule_keys(
     cap: usize,
 ) -> Vec<(u64, u32)> {
     let n = ds.len();
-    let words = if rule == BlockingRule::ResidenceWords {
+    let words = if matches!(
+        rule,
+        BlockingRule::ResidenceWords | BlockingRule::ResidenceNameToken
+    ) {
         residence_words(ds, (cap / 4).max(2))
     } else {
         Vec::new()
@@ -364,8 +368,17 @@ fn rule_keys(
                 if id == NONE || res == NONE {
                     return;
                 }
+                // A residence of several words (an address) also pairs by each uncommon word:
+                // one misspelt or missing word must not hide the rest.
+                let w = &words[res as usize];
+                let several = ds.places.get(res).is_some_and(|p| p.contains(' '));
                 for k in groups[id as usize].iter().take(MAX_PARTS) {
                     out.push((key_hash((4u8, res, k.as_str())), r));
+                    if several {
+                        for word in w {
+                            out.push((key_hash((10u8, *word, k.as_str())), r));
+                        }
+                    }
                 }
             }
             BlockingRule::ResidenceWords => {

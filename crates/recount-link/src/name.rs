@@ -33,6 +33,9 @@ pub struct NameFeatures {
     /// Per core part (given names, surname, father's name), one blocking key: `a:` its alias
     /// group, or `t:` its stem.
     pub part_keys: Vec<String>,
+    /// The Latin transliteration of the part each key came from (same order as `part_keys`),
+    /// for telling a misspelt shared part from a different one.
+    part_latin: Vec<String>,
     pub given_key: Option<String>,
     pub surname_key: Option<String>,
     pub sex: Option<Sex>,
@@ -68,6 +71,7 @@ impl NameFeatures {
         // One key per core part: its alias group where it has one (Muhammad = Magomed), else its
         // stem (Asanov = Asanova = Asan uulu; for given names the stem is the skeleton).
         let mut part_keys: Vec<String> = Vec::new();
+        let mut part_latin: Vec<String> = Vec::new();
         for p in prepared.parts() {
             if !matches!(p.role, Role::Given | Role::Surname | Role::Patronymic)
                 || p.stem.is_empty()
@@ -80,6 +84,7 @@ impl NameFeatures {
             };
             if !part_keys.contains(&key) {
                 part_keys.push(key);
+                part_latin.push(p.latin.clone());
             }
         }
         // An initial ("Nurlan I.") says no more than a missing part.
@@ -91,6 +96,7 @@ impl NameFeatures {
             surname_key: prepared.surname_key().map(str::to_owned),
             sex: prepared.sex(),
             part_keys,
+            part_latin,
             prepared,
         })
     }
@@ -121,17 +127,16 @@ impl NameFeatures {
             // Missing cannot happen for two non-empty names; count it as different.
             _ => {
                 let (short, long) = if self.part_keys.len() <= other.part_keys.len() {
-                    (&self.part_keys, &other.part_keys)
+                    (self, other)
                 } else {
-                    (&other.part_keys, &self.part_keys)
+                    (other, self)
                 };
-                let found = short
-                    .iter()
-                    .filter(|k| long.iter().any(|l| part_agrees(k, l)))
+                let found = (0..short.part_keys.len())
+                    .filter(|&i| (0..long.part_keys.len()).any(|j| short.part_agrees(i, long, j)))
                     .count();
                 if found == 0 {
                     9
-                } else if found == short.len() {
+                } else if found == short.part_keys.len() {
                     7
                 } else {
                     8
@@ -141,15 +146,27 @@ impl NameFeatures {
     }
 }
 
-/// Whether two part keys agree: equal, or one is an initial (a one-letter stem) of the other.
-fn part_agrees(a: &str, b: &str) -> bool {
-    if a == b {
-        return true;
+impl NameFeatures {
+    /// Whether part `i` of this name and part `j` of `other` agree: the same key, one an
+    /// initial (a one-letter stem) of the other, or a misspelling of the other (transliterations
+    /// of four letters or more with Jaro–Winkler similarity at least [`PART_TYPO_JW`]).
+    fn part_agrees(&self, i: usize, other: &NameFeatures, j: usize) -> bool {
+        let (a, b) = (&self.part_keys[i], &other.part_keys[j]);
+        if a == b {
+            return true;
+        }
+        fn value(k: &str) -> &str {
+            k.split_once(':').map_or("", |(_, v)| v)
+        }
+        let (va, vb) = (value(a), value(b));
+        let initial = |x: &str, y: &str| x.chars().count() == 1 && y.starts_with(x);
+        if initial(va, vb) || initial(vb, va) {
+            return true;
+        }
+        let (la, lb) = (&self.part_latin[i], &other.part_latin[j]);
+        la.len() >= 4 && lb.len() >= 4 && strsim::jaro_winkler(la, lb) >= PART_TYPO_JW
     }
-    fn value(k: &str) -> &str {
-        k.split_once(':').map_or("", |(_, v)| v)
-    }
-    let (va, vb) = (value(a), value(b));
-    let initial = |x: &str, y: &str| x.chars().count() == 1 && y.starts_with(x);
-    initial(va, vb) || initial(vb, va)
 }
+
+/// The Jaro–Winkler similarity at which two name parts count as one part misspelt.
+const PART_TYPO_JW: f64 = 0.9;

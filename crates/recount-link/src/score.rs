@@ -75,7 +75,7 @@ pub fn explain_gamma(ds: &Dataset, model: &Model, pair: Pair, g: &Gamma) -> Expl
 }
 
 /// The largest share of one source's records taken to have a match in another source.
-const MAX_MATCH_SHARE: f64 = 0.95;
+const MAX_MATCH_SHARE: f64 = 0.999;
 
 /// The change in weight (bits) each pair gets from what is known about its two sources.
 ///
@@ -96,8 +96,11 @@ const MAX_MATCH_SHARE: f64 = 0.95;
 /// P(a = b) = λ·LR(a,b) / ((1 − π) + λ·Σ_{b' candidates of a in T} LR(a,b')),
 ///
 /// where λ is the sources' prior λ_ST and π, the share of S's records that have a match in T,
-/// is the expected number of matches between S and T (from the pairs' ordinary probabilities)
-/// over |S|, at most 0.95. The smaller of the two directions' probabilities is used. Pairs
+/// is estimated from the expected number of matches E between S and T (the sum of the pairs'
+/// ordinary probabilities) as (E + 1) / (|S| + 2): one pseudo-record with a match and one
+/// without, so that a small source is not taken to be matched in full (then a lone candidate
+/// with any evidence would be linked), while two lists of the same 5,000 people are taken to be
+/// (FEBRL4: π ≈ 0.994). The smaller of the two directions' probabilities is used. Pairs
 /// within a source, or with a source that contains duplicates, get the prior's change only.
 pub fn one_to_one_adjustment(
     ds: &Dataset,
@@ -157,8 +160,8 @@ pub fn one_to_one_adjustment(
             }
             let l = lr(w);
             let dir = |rec: u32, from: usize, to: usize| {
-                let pi =
-                    (expected[from * ns + to] / size[from].max(1.0)).clamp(0.0, MAX_MATCH_SHARE);
+                let pi = ((expected[from * ns + to] + 1.0) / (size[from] + 2.0))
+                    .clamp(0.0, MAX_MATCH_SHARE);
                 let sum = sums.get(&(rec, to as u32)).copied().unwrap_or(l);
                 lambda * l / ((1.0 - pi) + lambda * sum)
             };

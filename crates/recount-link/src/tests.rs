@@ -391,3 +391,37 @@ fn namesakes_do_not_teach_the_model_that_matches_differ() {
         different.m.value
     );
 }
+
+/// Two lists of `n` records each, where list b's record i is a sure match of list a's record i
+/// for every i but 0, and the pair (a0, b0) has the likelihood ratio that makes λ·LR = 0.05
+/// (an address agreeing, the names not): the one-to-one probability of that pair.
+fn lone_candidate_probability(n: usize) -> f64 {
+    let mut records = Vec::new();
+    for side in ["a", "b"] {
+        for i in 0..n {
+            let mut r = Record::new(side, format!("{side}{i}"));
+            r.given_name = Some(format!("Person{i}"));
+            records.push(r);
+        }
+    }
+    let ds = Dataset::from_records(&records, &DedupePolicy::default());
+    let prior = crate::model::bits(1.0 / n as f64) as f32;
+    let pairs: Vec<Pair> = (0..n as u32).map(|i| Pair::new(i, n as u32 + i)).collect();
+    // With λ = 1/n, λ·LR = 0.05 is LR = 0.05 n: that many bits above the prior.
+    let lone = prior + (0.05 * n as f64).log2() as f32;
+    let weights: Vec<f32> = (0..n).map(|i| if i == 0 { lone } else { 40.0 }).collect();
+    let adjustment = one_to_one_adjustment(&ds, &pairs, &weights, prior);
+    crate::model::probability(weights[0] + adjustment[0])
+}
+
+#[test]
+fn a_lone_candidate_between_two_lists_of_the_same_people_is_linked() {
+    // Two lists of the same 5,000 people (FEBRL4): almost every record has its match in the
+    // other list, so a record's only candidate is its match unless the evidence is against it.
+    let big = lone_candidate_probability(5000);
+    assert!(big > 0.9, "two full lists: {big}");
+    // Four records, three sure matches: the fourth may well be missing from the other list;
+    // a lone candidate with weak evidence stays unlinked.
+    let small = lone_candidate_probability(4);
+    assert!(small < 0.5, "a small source: {small}");
+}

@@ -19,6 +19,46 @@ fn pairs_of(records: &[Record]) -> (Dataset, Blocking) {
 }
 
 #[test]
+fn one_address_word_and_a_name_part_pair_records_born_years_apart() {
+    // FEBRL4's rec-4316: the same name, the birth year mistyped, the suburb changed and the
+    // street misspelt; the postcode is the one uncommon word left in common.
+    let records = [
+        record(
+            "a",
+            "1",
+            "nicholas",
+            "bridgland",
+            "1923-04-04",
+            "8;lethbridge street;;winston hills;2767;qld",
+        ),
+        record(
+            "b",
+            "1",
+            "nicholas",
+            "bridgland",
+            "1972-04-28",
+            "8;lethbridbe street;;toowoomba;2767;qld",
+        ),
+        // The same postcode but no name part in common: not paired by this rule.
+        record(
+            "b",
+            "2",
+            "zoe",
+            "white",
+            "1950-01-01",
+            "9;banks street;;bega;2767;qld",
+        ),
+    ];
+    let ds = Dataset::from_records(&records, &DedupePolicy::default());
+    let cfg = BlockingConfig::default();
+    let (pairs, _) = rule_pairs(&ds, BlockingRule::ResidenceNameToken, cfg);
+    assert_eq!(pairs, vec![Pair::new(0, 1)]);
+    // The name rules alone do not pair them (different birth years).
+    let (by_name, _) = rule_pairs(&ds, BlockingRule::NamePair, cfg);
+    assert!(by_name.is_empty());
+}
+
+#[test]
 fn residence_words_pair_records_whose_names_and_dates_all_changed() {
     let records = [
         record(

@@ -149,3 +149,17 @@ fn event_levels_tell_the_same_day_from_the_same_month() {
         "a month and a day 20 days after it"
     );
 }
+
+#[test]
+fn a_misspelt_shared_part_beside_a_changed_one_is_one_part() {
+    let ds = dataset(&[
+        ("a", "1", Some("Jacinta Bastiaans"), None, None, None),
+        ("b", "1", Some("Jacina Frencham"), None, None, None),
+        ("b", "2", Some("Maria Frencham"), None, None, None),
+        ("b", "3", Some("Jacinta Frencham"), None, None, None),
+    ]);
+    let name = |i, j| Comparison::Name.level_label(compare(&ds, i, j)[Comparison::Name.index()]);
+    assert_eq!(name(0, 1), "one_part", "a typo in the shared given name");
+    assert_eq!(name(0, 3), "one_part", "the shared given name spelt alike");
+    assert_eq!(name(0, 2), "different", "nothing shared");
+}
