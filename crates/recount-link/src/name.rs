@@ -159,12 +159,12 @@ impl NameFeatures {
             k.split_once(':').map_or("", |(_, v)| v)
         }
         let (va, vb) = (value(a), value(b));
-        let initial = |x: &str, y: &str| x.chars().count() == 1 && y.starts_with(x);
+        let initial = |x: &str, y: &str| x.len() <= 4 && x.chars().count() == 1 && y.starts_with(x);
         if initial(va, vb) || initial(vb, va) {
             return true;
         }
         let (la, lb) = (&self.part_latin[i], &other.part_latin[j]);
-        la.len() >= 4 && lb.len() >= 4 && strsim::jaro_winkler(la, lb) >= PART_TYPO_JW
+        la.len() >= 4 && lb.len() >= 4 && recount_names::jaro_winkler(la, lb) >= PART_TYPO_JW
     }
 }
 

@@ -74,3 +74,14 @@ pub use compare::{AlignedPart, NameComparison, NameLevel, Slot, compare, compare
 pub use fold::{Script, latin_skeleton};
 pub use morph::{Particle, PatronymicForm};
 pub use name::{NameOrder, NamePart, PreparedName, Role, RoleHint};
+
+/// Jaro–Winkler similarity (prefix scale 0.1, prefix up to 4) of two ASCII strings such as
+/// transliterations, skeletons or normalised places; no allocation below 64 bytes.
+///
+/// ```
+/// assert!(recount_names::jaro_winkler("jacinta", "jacina") > 0.9);
+/// assert!(recount_names::jaro_winkler("jacinta", "maria") < 0.9);
+/// ```
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    distance::jaro_winkler(a.as_bytes(), b.as_bytes())
+}
