@@ -13,9 +13,10 @@ use std::hash::{BuildHasher, Hash};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockingRule {
-    /// Two name tokens' keys in common (any order, any script: the name engine's keys), and
-    /// the birth year or the month and day of birth; a record without a birth year pairs on
-    /// the names alone.
+    /// Two name tokens' keys in common (any order, any script: the name engine's keys), or two
+    /// tokens' consonant keys (the vowels drift between transliterations: Sobirov, Сабиров),
+    /// and the birth year or the month and day of birth; a record without a birth year pairs
+    /// on the names alone.
     NamePair,
     /// One name token's key and the full birth date in common, or, where one of the two knows
     /// only a birth year (or an age), that year.
@@ -317,11 +318,19 @@ fn rule_keys(
                 if parts.len() == 1 {
                     emit(key_hash(parts[0].as_str()));
                 }
-                for x in 0..parts.len() {
-                    for y in x + 1..parts.len() {
-                        let (a, b) = (&parts[x], &parts[y]);
-                        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-                        emit(key_hash((lo.as_str(), hi.as_str())));
+                // The pairs of part keys, then the pairs of the parts' consonant keys (the
+                // vowels of Sobirov and Сабиров drift between transliterations).
+                let consonants = ds.names[id as usize]
+                    .as_ref()
+                    .map_or(&[][..], |f| &f.consonant_keys[..]);
+                let consonants = &consonants[..consonants.len().min(MAX_PARTS)];
+                for (tag, keys) in [(0u8, parts), (1u8, consonants)] {
+                    for x in 0..keys.len() {
+                        for y in x + 1..keys.len() {
+                            let (a, b) = (&keys[x], &keys[y]);
+                            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+                            emit(key_hash((tag, lo.as_str(), hi.as_str())));
+                        }
                     }
                 }
             }

@@ -33,6 +33,9 @@ pub struct NameFeatures {
     /// Per core part (given names, surname, father's name), one blocking key: `a:` its alias
     /// group, or `t:` its stem.
     pub part_keys: Vec<String>,
+    /// Per core part, its stem's consonants (`c:sbr`) where it has three or more; empty when
+    /// these say nothing the part keys do not (every part gave the same key both ways).
+    pub consonant_keys: Vec<String>,
     /// The Latin transliteration of the part each key came from (same order as `part_keys`),
     /// for telling a misspelt shared part from a different one.
     part_latin: Vec<String>,
@@ -87,6 +90,21 @@ impl NameFeatures {
                 part_latin.push(p.latin.clone());
             }
         }
+        let mut consonant_keys: Vec<String> = Vec::new();
+        for p in prepared.parts() {
+            if matches!(p.role, Role::Given | Role::Surname | Role::Patronymic)
+                && !p.stem_consonants().is_empty()
+            {
+                let key = format!("c:{}", p.stem_consonants());
+                if !consonant_keys.contains(&key) {
+                    consonant_keys.push(key);
+                }
+            }
+        }
+        if consonant_keys.len() < 2 {
+            // A pair of consonant keys is needed for a name-pair key.
+            consonant_keys.clear();
+        }
         // An initial ("Nurlan I.") says no more than a missing part.
         let known = |k: Option<&str>| k.is_some_and(|k| k.chars().count() > 1);
         let partial = !known(prepared.given_key()) || !known(prepared.surname_key());
@@ -96,6 +114,7 @@ impl NameFeatures {
             surname_key: prepared.surname_key().map(str::to_owned),
             sex: prepared.sex(),
             part_keys,
+            consonant_keys,
             part_latin,
             prepared,
         })

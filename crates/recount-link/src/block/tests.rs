@@ -19,6 +19,24 @@ fn pairs_of(records: &[Record]) -> (Dataset, Blocking) {
 }
 
 #[test]
+fn names_whose_vowels_drift_between_transliterations_pair_by_consonants() {
+    // The cross-script benchmark's lists: `Сабиров` and `Sobirov` have different stems (the
+    // Tajik o for the Russian a) but the same consonants.
+    let mut a = Record::new("cyr", "1");
+    a.given_name = Some("Рустам".into());
+    a.family_name = Some("Сабиров".into());
+    let mut b = Record::new("lat", "1");
+    b.name = Some("Sobirov Rustam".into());
+    b.birth_date = "1977-05-03".parse().ok();
+    // Another Rustam whose surname shares no consonant key.
+    let mut c = Record::new("lat", "2");
+    c.name = Some("Karimov Rustam".into());
+    let ds = Dataset::from_records(&[a, b, c], &DedupePolicy::default());
+    let (pairs, _) = rule_pairs(&ds, BlockingRule::NamePair, BlockingConfig::default());
+    assert_eq!(pairs, vec![Pair::new(0, 1)]);
+}
+
+#[test]
 fn one_address_word_and_a_name_part_pair_records_born_years_apart() {
     // FEBRL4's rec-4316: the same name, the birth year mistyped, the suburb changed and the
     // street misspelt; the postcode is the one uncommon word left in common.

@@ -112,6 +112,13 @@ pub struct NamePart {
 }
 
 impl NamePart {
+    /// The stem without vowels or doubled letters (`Sobirov` and `Сабиров` both give `sbr`),
+    /// empty when fewer than three consonants remain: a blocking key that survives the vowel
+    /// drift between transliteration systems.
+    pub fn stem_consonants(&self) -> &str {
+        &self.stem_consonants
+    }
+
     fn new(text: &str, position: usize) -> NamePart {
         let (exact, script) = fold::clean(text);
         let mut latin = String::with_capacity(exact.len() + 4);
