@@ -34,7 +34,7 @@ pub struct NameFeatures {
     /// group, or `t:` its stem.
     pub part_keys: Vec<String>,
     /// Per core part, its stem's consonants (`c:sbr`) where it has three or more; empty when
-    /// these say nothing the part keys do not (every part gave the same key both ways).
+    /// fewer than two parts have them (blocking pairs two parts' keys).
     pub consonant_keys: Vec<String>,
     /// The Latin transliteration of the part each key came from (same order as `part_keys`),
     /// for telling a misspelt shared part from a different one.
