@@ -74,7 +74,9 @@ pub fn explain_gamma(ds: &Dataset, model: &Model, pair: Pair, g: &Gamma) -> Expl
     }
 }
 
-/// The largest share of one source's records taken to have a match in another source.
+/// The largest share of one source's records taken to have a match in another source: a guard
+/// that the estimate (E + 1) / (|S| + 2) reaches only for a source of about a thousand records
+/// or more, every one of them matched.
 const MAX_MATCH_SHARE: f64 = 0.999;
 
 /// The change in weight (bits) each pair gets from what is known about its two sources.
