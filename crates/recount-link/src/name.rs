@@ -72,9 +72,11 @@ impl NameFeatures {
             return None;
         }
         // One key per core part: its alias group where it has one (Muhammad = Magomed), else its
-        // stem (Asanov = Asanova = Asan uulu; for given names the stem is the skeleton).
+        // stem (Asanov = Asanova = Asan uulu; for given names the stem is the skeleton); and
+        // its stem's consonants.
         let mut part_keys: Vec<String> = Vec::new();
         let mut part_latin: Vec<String> = Vec::new();
+        let mut consonant_keys: Vec<String> = Vec::new();
         for p in prepared.parts() {
             if !matches!(p.role, Role::Given | Role::Surname | Role::Patronymic)
                 || p.stem.is_empty()
@@ -89,12 +91,7 @@ impl NameFeatures {
                 part_keys.push(key);
                 part_latin.push(p.latin.clone());
             }
-        }
-        let mut consonant_keys: Vec<String> = Vec::new();
-        for p in prepared.parts() {
-            if matches!(p.role, Role::Given | Role::Surname | Role::Patronymic)
-                && !p.stem_consonants().is_empty()
-            {
+            if !p.stem_consonants().is_empty() {
                 let key = format!("c:{}", p.stem_consonants());
                 if !consonant_keys.contains(&key) {
                     consonant_keys.push(key);

@@ -1,6 +1,6 @@
 //! Tests of `recount link` (standalone mode, the DESIGN.md contract).
 
-use crate::{recount, stderr, stdout};
+use crate::{recount, stderr, stdout, succeeds_with_json};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -116,12 +116,10 @@ fn pairs_carry_the_weight_waterfall() {
 fn plan_counts_pairs_per_rule() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("records.csv"), TWO_LISTS).unwrap();
-    let out = recount(
+    let v = succeeds_with_json(
         dir.path(),
         &["link", "--input", "records.csv", "--plan", "--json"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let rules = v["rules"].as_array().unwrap();
     assert_eq!(rules.len(), 7);
     for name in [
@@ -151,12 +149,10 @@ fn plan_shows_a_common_name_split_by_the_event_time() {
     }
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("records.csv"), csv).unwrap();
-    let out = recount(
+    let v = succeeds_with_json(
         dir.path(),
         &["link", "--input", "records.csv", "--plan", "--json"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
         (v["refine_above"].as_u64(), v["sub_block_cap"].as_u64()),
         (Some(20), Some(100))
@@ -325,9 +321,7 @@ fn export_persons(dir: &Path) -> HashMap<String, String> {
 fn links_the_project_database_and_keeps_person_ids_on_a_rerun() {
     let dir = tempfile::tempdir().unwrap();
     project_with_two_lists(dir.path());
-    let out = recount(dir.path(), &["link", "--db", "p.sqlite", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let v = succeeds_with_json(dir.path(), &["link", "--db", "p.sqlite", "--json"]);
     assert_eq!(v["records"], 9);
     assert_eq!(v["persons"], 6);
     assert_eq!(v["persons_kept"], 0);
@@ -370,12 +364,10 @@ fn linking_an_empty_project_or_with_standalone_flags_is_bad_input() {
 fn plans_blocking_over_the_project_database() {
     let dir = tempfile::tempdir().unwrap();
     project_with_two_lists(dir.path());
-    let out = recount(
+    let v = succeeds_with_json(
         dir.path(),
         &["link", "--db", "p.sqlite", "--plan", "--json"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["records"], 9);
     assert!(v["candidate_pairs"].as_u64().unwrap() >= 3);
     // Planning links nothing.

@@ -33,6 +33,13 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Runs `recount` with `args` in `dir`, checks that it succeeded and returns its `--json` output.
+pub fn succeeds_with_json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = recount(dir, args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).expect("one JSON object on stdout")
+}
+
 #[test]
 fn help_has_an_example_and_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
