@@ -1,5 +1,6 @@
 //! Records: importing them as one transaction, idempotently, and reading them back.
 
+use crate::desk::DESK_INDEXES;
 use crate::postings::{NameKeys, PendingChanges, PendingPostings};
 use crate::{Db, Result, Store, StoreError};
 use recount_types::{
@@ -240,27 +241,24 @@ pub struct ImportBatch<'s> {
     /// Whether the connection enforced foreign keys before the import (then the import checks
     /// its rows at commit, and the setting comes back when it ends).
     foreign_keys: bool,
-    /// The `CREATE INDEX` statements of the `records` indexes this import dropped, to run again
-    /// before it commits (see [`ImportBatch::defer_indexes`]).
-    deferred_indexes: Vec<String>,
+    /// How many of the desk's indexes this import dropped (see [`ImportBatch::defer_indexes`]).
+    deferred_indexes: usize,
     summary: ImportSummary,
 }
 
 /// The page cache an import may use (KiB, as `PRAGMA cache_size` takes it when negative): the
 /// tables and indexes a million-record import touches stay in memory, and memory stays bounded.
 const IMPORT_CACHE_KIB: i64 = 256 * 1024;
-/// The page cache while an import builds an index at commit (KiB), which makes SQLite sort
-/// the index's entries in runs of this size on a helper thread: a million records' two index
-/// builds took the writer thread 15-19% less CPU, and the process no more in all.
-const SORT_RUN_KIB: i64 = 8 * 1024;
 /// The page cache outside imports (as the store opens with).
 const DEFAULT_CACHE_KIB: i64 = 64 * 1024;
 /// How many reports an import remembers; past it, lookups go to the database.
 const REPORT_CACHE: usize = 1 << 16;
 /// An import that has inserted this many records, and at least as many as the table held
-/// before, builds the secondary indexes of `records` anew at its end instead of adding to them
-/// record by record: sorting all entries once costs a fraction of a million B-tree inserts.
-/// (The store's own tests use a small figure, so that they exercise it.)
+/// before, drops the desk's indexes of `records` instead of adding to them record by record,
+/// and leaves them to be built again by [`Store::ensure_desk_indexes`], which the desk runs
+/// when it starts and after an import: sorting all entries once costs a fraction of a million
+/// B-tree inserts, and a project that never opens the desk never pays for them. (The store's
+/// own tests use a small figure, so that they exercise it.)
 const DEFER_INDEXES_AFTER: u64 = if cfg!(test) { 100 } else { 50_000 };
 
 const INSERT: &str =
@@ -423,9 +421,6 @@ impl Store {
         let import_id = tx.last_insert_rowid();
         let max_id: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) FROM records", [], |r| r.get(0))?;
-        // Sorting for the indexes built at commit may use a second core (the reader's, which is
-        // done by then); see `commit`.
-        conn.pragma_update(None, "threads", 1)?;
         Ok(ImportBatch {
             tx: Some(tx),
             insert: conn.prepare(INSERT)?,
@@ -445,7 +440,7 @@ impl Store {
             events: Vec::new(),
             spans: BTreeMap::new(),
             foreign_keys,
-            deferred_indexes: Vec::new(),
+            deferred_indexes: 0,
             summary: ImportSummary::default(),
         })
     }
@@ -461,7 +456,6 @@ impl Drop for ImportBatch<'_> {
         let _ = self
             .conn
             .pragma_update(None, "cache_size", -DEFAULT_CACHE_KIB);
-        let _ = self.conn.pragma_update(None, "threads", 0);
         if self.foreign_keys {
             let _ = self.conn.pragma_update(None, "foreign_keys", true);
         }
@@ -669,31 +663,28 @@ impl ImportBatch<'_> {
         Ok(PutOutcome::Updated(RecordId(id)))
     }
 
-    /// Drops the non-unique indexes of `records` (the desk's event and date indexes), noting
-    /// how to create them again at commit. Inside the transaction: an import rolled back
-    /// leaves them as they were, and readers keep seeing them until the import commits.
+    /// Drops the desk's indexes of `records` ([`DESK_INDEXES`]). Inside the transaction: an
+    /// import rolled back leaves them as they were, and readers keep seeing them until the
+    /// import commits.
     fn defer_indexes(&mut self) -> Result<()> {
         let tx = self.tx.as_ref().expect("an open import transaction");
-        let mut stmt = tx.prepare(
-            "SELECT m.name, m.sql FROM pragma_index_list('records') l
-             JOIN sqlite_master m ON m.type = 'index' AND m.name = l.name
-             WHERE l.origin = 'c' AND l.\"unique\" = 0 AND m.sql IS NOT NULL
-             ORDER BY m.name",
-        )?;
-        let indexes = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        drop(stmt);
-        for (name, sql) in indexes {
-            tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-            self.deferred_indexes.push(sql);
+        for (name, _) in DESK_INDEXES {
+            let exists: bool = tx.query_row(
+                "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'index' AND name = ?1",
+                [name],
+                |r| r.get(0),
+            )?;
+            if exists {
+                tx.execute_batch(&format!("DROP INDEX {name}"))?;
+                self.deferred_indexes += 1;
+            }
         }
         Ok(())
     }
 
     #[cfg(test)]
     pub(crate) fn deferred_index_count(&self) -> usize {
-        self.deferred_indexes.len()
+        self.deferred_indexes
     }
 
     /// The counts so far.
@@ -720,15 +711,6 @@ impl ImportBatch<'_> {
                 self.sources.values().copied(),
                 &self.events,
             )?;
-        }
-        // SQLite sorts an index's entries in runs as large as the page cache, and sorts a run on
-        // a helper thread (`PRAGMA threads`) while it reads the next. With the import's cache
-        // the whole index is one run, sorted on this thread after the scan; with a small one
-        // the runs are sorted on the other core, which the reader no longer needs.
-        for sql in self.deferred_indexes.drain(..) {
-            tx.pragma_update(None, "cache_size", -SORT_RUN_KIB)?;
-            tx.execute_batch(&sql)?;
-            tx.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
         }
         tx.execute(
             "UPDATE imports SET rows = ?2, inserted = ?3, updated = ?4, unchanged = ?5 WHERE id = ?1",

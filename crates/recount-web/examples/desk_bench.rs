@@ -405,6 +405,10 @@ fn main() {
     let stderr = child.stderr.take().unwrap();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            // The import above left the desk's date indexes out; the server builds them first.
+            if line.starts_with("record indexes built") {
+                println!("server start: {line}");
+            }
             if line.starts_with("name cache warm") {
                 let _ = warmed_tx.send(line);
             }

@@ -199,7 +199,8 @@ pub fn serve(db_path: &Path, addr: SocketAddr, settings: Settings) -> Result<(),
         let bound = listener.local_addr().map_err(WebError::Serve)?;
         eprintln!("recount desk listening on http://{bound}");
         let app = App::new(db, settings);
-        // The first searches of common names then find their record ids in memory.
+        // The record indexes a large import left out are built, and the first searches of
+        // common names then find their record ids in memory.
         warm::spawn(&app);
         let app = router(app);
         axum::serve(
