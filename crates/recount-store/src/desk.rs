@@ -430,6 +430,16 @@ pub(crate) const DESK_INDEXES: [(&str, &str); 2] = [
 const SORT_RUN_KIB: i64 = 8 * 1024;
 
 impl Store {
+    /// The id of the latest import (0 before the first): it changes whenever records may have
+    /// changed, whichever process imported them, so the desk compares it to know when to build
+    /// its indexes again and drop its cached name lists.
+    pub fn data_generation(&self) -> Result<i64> {
+        let Db::Sqlite(conn) = &self.db;
+        Ok(conn
+            .prepare_cached("SELECT coalesce(max(id), 0) FROM imports")?
+            .query_row([], |r| r.get(0))?)
+    }
+
     /// Builds the desk's indexes of `records` that are missing (a large import leaves them out),
     /// in one transaction; returns how many it built. The web desk runs it when it starts and
     /// after each import; without the indexes its event and date filters still answer, by
@@ -529,9 +539,7 @@ impl Store {
         cache: &NameKeyCache,
     ) -> Result<(Vec<RecordId>, u64, bool)> {
         let Db::Sqlite(conn) = &self.db;
-        let generation: i64 = conn
-            .prepare_cached("SELECT coalesce(max(id), 0) FROM imports")?
-            .query_row([], |r| r.get(0))?;
+        let generation = self.data_generation()?;
         let lists = filter
             .name_key_groups
             .iter()

@@ -78,6 +78,9 @@ pub struct Settings {
     /// Whether the name-search cache is warmed in the background at start and after imports
     /// (see `warm`); off only to measure what it saves.
     pub warm_name_cache: bool,
+    /// How often the desk looks for imports made by another process (`recount import`), after
+    /// which it builds its record indexes again and warms its name cache (see `warm::watch`).
+    pub watch_interval: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -88,6 +91,7 @@ impl Default for Settings {
             session_seconds: 8 * 3600,
             estimate_wait: std::time::Duration::from_secs(3),
             warm_name_cache: true,
+            watch_interval: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -200,8 +204,10 @@ pub fn serve(db_path: &Path, addr: SocketAddr, settings: Settings) -> Result<(),
         eprintln!("recount desk listening on http://{bound}");
         let app = App::new(db, settings);
         // The record indexes a large import left out are built, and the first searches of
-        // common names then find their record ids in memory.
+        // common names then find their record ids in memory; again after imports made from
+        // the command line while the desk runs.
         warm::spawn(&app);
+        warm::watch(&app);
         let app = router(app);
         axum::serve(
             listener,

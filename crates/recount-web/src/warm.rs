@@ -1,4 +1,5 @@
-//! Warming the name-search cache in the background when the desk starts and after an import,
+//! Warming the name-search cache in the background when the desk starts and after an import
+//! (its own, or another process's, seen by [`watch`]),
 //! so that the first search of a common name does not wait for its record ids to be read; and
 //! before it, building the record indexes of the desk's event and date filters if a large
 //! import left them out (a million records: about 1.5-2 s).
@@ -130,6 +131,25 @@ pub fn spawn(app: &App) {
     });
 }
 
+/// Looks every `watch_interval` for an import the desk did not make (the command line's, into
+/// the same database file) and then runs [`spawn`]'s work again. An import through the desk
+/// runs it at once and is seen here too; the second run finds nothing left to do.
+pub fn watch(app: &App) {
+    let app = app.clone();
+    tokio::spawn(async move {
+        let mut seen = app.db.call(|s| s.data_generation()).await.ok();
+        loop {
+            tokio::time::sleep(app.settings.watch_interval).await;
+            if let Ok(now) = app.db.call(|s| s.data_generation()).await
+                && seen != Some(now)
+            {
+                seen = Some(now);
+                spawn(&app);
+            }
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use crate::tests::harness::Desk;
@@ -232,5 +252,53 @@ mod tests {
             )
             .await;
         assert!(page.body.contains("2 records"), "{}", page.body);
+    }
+
+    #[tokio::test]
+    async fn an_import_from_the_command_line_gets_its_record_indexes_from_the_running_desk() {
+        let desk = Desk::with_settings(crate::Settings {
+            watch_interval: Duration::from_millis(20),
+            ..crate::Settings::default()
+        });
+        super::watch(&desk.app);
+        let desk_indexes = || -> i64 {
+            rusqlite::Connection::open(desk.path())
+                .unwrap()
+                .query_row(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'index'
+                     AND name IN ('records_event_days', 'records_days')",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        // The watcher has read the generation before the import.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        // Another process imports (a large import would have dropped the indexes).
+        let csv = desk.path().with_file_name("cli.csv");
+        std::fs::write(&csv, "source,record_id,name\nhotline,1,Асанов Бекболат\n").unwrap();
+        rusqlite::Connection::open(desk.path())
+            .unwrap()
+            .execute_batch("DROP INDEX records_event_days; DROP INDEX records_days;")
+            .unwrap();
+        let mut store = desk.store();
+        let outcome = recount_pipeline::import::run(
+            &mut store,
+            &recount_pipeline::import::ImportRequest::new(&csv),
+            &mut (),
+        )
+        .unwrap();
+        assert!(
+            matches!(
+                outcome,
+                recount_pipeline::import::ImportOutcome::Imported(_)
+            ),
+            "{outcome:?}"
+        );
+        let started = Instant::now();
+        while desk_indexes() < 2 {
+            assert!(started.elapsed() < Duration::from_secs(30), "never built");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 }
