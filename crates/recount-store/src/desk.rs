@@ -423,6 +423,15 @@ pub(crate) const DESK_INDEXES: [(&str, &str); 2] = [
     ),
 ];
 
+/// Whether the database has an index called `name`.
+pub(crate) fn index_exists(conn: &rusqlite::Connection, name: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'index' AND name = ?1",
+        [name],
+        |r| r.get(0),
+    )?)
+}
+
 /// The page cache while the desk's indexes are built (KiB), which makes SQLite sort an index's
 /// entries in runs of this size on a helper thread (`PRAGMA threads`) while it reads the next:
 /// a million records' two index builds took the building thread 15-19% less CPU than one run
@@ -449,12 +458,7 @@ impl Store {
         let missing = |conn: &rusqlite::Connection| -> Result<Vec<&'static str>> {
             let mut out = Vec::new();
             for (name, sql) in DESK_INDEXES {
-                let exists: bool = conn.query_row(
-                    "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'index' AND name = ?1",
-                    [name],
-                    |r| r.get(0),
-                )?;
-                if !exists {
+                if !index_exists(conn, name)? {
                     out.push(sql);
                 }
             }

@@ -1,6 +1,6 @@
 //! Records: importing them as one transaction, idempotently, and reading them back.
 
-use crate::desk::DESK_INDEXES;
+use crate::desk::{DESK_INDEXES, index_exists};
 use crate::postings::{NameKeys, PendingChanges, PendingPostings};
 use crate::{Db, Result, Store, StoreError};
 use recount_types::{
@@ -669,12 +669,7 @@ impl ImportBatch<'_> {
     fn defer_indexes(&mut self) -> Result<()> {
         let tx = self.tx.as_ref().expect("an open import transaction");
         for (name, _) in DESK_INDEXES {
-            let exists: bool = tx.query_row(
-                "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'index' AND name = ?1",
-                [name],
-                |r| r.get(0),
-            )?;
-            if exists {
+            if index_exists(tx, name)? {
                 tx.execute_batch(&format!("DROP INDEX {name}"))?;
                 self.deferred_indexes += 1;
             }

@@ -203,23 +203,25 @@ mod tests {
         assert_eq!(super::names(&desk.app).await.unwrap(), None);
     }
 
+    /// How many of the desk's two record indexes the desk's database has.
+    fn desk_indexes(desk: &Desk) -> i64 {
+        rusqlite::Connection::open(desk.path())
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index'
+                 AND name IN ('records_event_days', 'records_days')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
     #[tokio::test]
     async fn the_desk_builds_the_record_indexes_a_large_import_left_out() {
         let desk = Desk::new();
         desk.add_user("aida", Role::Analyst);
         let s = desk.login("aida").await;
-        let desk_indexes = || -> i64 {
-            rusqlite::Connection::open(desk.path())
-                .unwrap()
-                .query_row(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'index'
-                     AND name IN ('records_event_days', 'records_days')",
-                    [],
-                    |r| r.get(0),
-                )
-                .unwrap()
-        };
-        assert_eq!(desk_indexes(), 2);
+        assert_eq!(desk_indexes(&desk), 2);
         // As a large import leaves the database (recount-store drops them past 50,000 records).
         rusqlite::Connection::open(desk.path())
             .unwrap()
@@ -241,7 +243,7 @@ mod tests {
             .await;
         // The import's warm-up builds them in the background.
         let started = Instant::now();
-        while desk_indexes() < 2 {
+        while desk_indexes(&desk) < 2 {
             assert!(started.elapsed() < Duration::from_secs(30), "never built");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -261,17 +263,6 @@ mod tests {
             ..crate::Settings::default()
         });
         super::watch(&desk.app);
-        let desk_indexes = || -> i64 {
-            rusqlite::Connection::open(desk.path())
-                .unwrap()
-                .query_row(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'index'
-                     AND name IN ('records_event_days', 'records_days')",
-                    [],
-                    |r| r.get(0),
-                )
-                .unwrap()
-        };
         // The watcher has read the generation before the import.
         tokio::time::sleep(Duration::from_millis(100)).await;
         // Another process imports (a large import would have dropped the indexes).
@@ -296,7 +287,7 @@ mod tests {
             "{outcome:?}"
         );
         let started = Instant::now();
-        while desk_indexes() < 2 {
+        while desk_indexes(&desk) < 2 {
             assert!(started.elapsed() < Duration::from_secs(30), "never built");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
