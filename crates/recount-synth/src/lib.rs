@@ -31,6 +31,8 @@
 //! prints a few records of each source, each source's coverage beside its design, the pairwise
 //! correlation of the lists with naive two-list estimates, and the time and peak memory of
 //! generating a 3,000-person world, 20,000 cross-script records and 1,000,000 duplicated records.
+//! `cargo run --release -p recount-synth --example name_diversity -- [RECORDS] [SEED]` counts the
+//! distinct names and the true namesakes among the people behind [`duplicated_records`].
 //!
 //! # The model of the world (what the demo's truth is)
 //!
@@ -45,7 +47,10 @@
 //! to 60"). Ages otherwise 19–55, peaking in the late 30s. 8% of people have a brother or sister
 //! in the population (same father, same surname, half of them stopped together).
 //!
-//! **Names** (national Cyrillic, from the lists in `src/data/`, by birth cohort): Russian
+//! **Names** (national Cyrillic, from the lists in `src/data/`, by birth cohort; each list is a
+//! hand-compiled head of common names and, where a source exists, a long tail with Zipf-like
+//! weights vendored from mimesis and Faker or derived from the tradition's given names, so that
+//! a million-record set has realistic numbers of namesakes: `src/data/README.md`): Russian
 //! -ов/-ева surnames and patronymics; Kyrgyz -ов surnames from an ancestor (or the father), or
 //! father + уулу/кызы (22%, 40% if born 1990 or later); Kazakh -ов/-ин or father + -ұлы/-қызы
 //! (15%); Uzbek -ов/-ев plus father + ўғли/қизи; Tajik -зода/-зод/-ӣ/-иён (30%, 60% if born 1985
@@ -136,6 +141,7 @@ mod tests;
 
 pub use linkage::{
     CYRILLIC_LIST, LATIN_LIST, LinkageSet, REGISTRY, cross_script_lists, duplicated_records,
+    for_each_duplicated_person,
 };
 pub use people::{Happening, Nationality, TrueEvent, TruePerson, TruePersonId, Visibility};
 pub use script::{NationalLatin, RuSystem, national_latin, ru_latin};

@@ -226,7 +226,7 @@ pub fn duplicated_records(seed: u64, records: usize) -> LinkageSet {
                         break;
                     }
                     let n = CHUNK.min(records - c * CHUNK);
-                    let part = duplicated_chunk(seed, c, n);
+                    let part = duplicated_chunk(seed, c, n, |_| {});
                     if let Ok(mut parts) = parts.lock() {
                         parts[c] = Some(part);
                     }
@@ -251,8 +251,24 @@ pub fn duplicated_records(seed: u64, records: usize) -> LinkageSet {
     )
 }
 
-/// One chunk: `n` records of people whose ids start after every earlier chunk's.
-fn duplicated_chunk(seed: u64, chunk: usize, n: usize) -> Unnumbered {
+/// Calls `seen` with every true person of [`duplicated_records`]`(seed, records)`, in id order,
+/// without holding them (for figures about the population behind a benchmark set, such as how
+/// many people share a full name). Generates the records again on one thread and drops them.
+pub fn for_each_duplicated_person(seed: u64, records: usize, mut seen: impl FnMut(&TruePerson)) {
+    for c in 0..records.div_ceil(CHUNK) {
+        let n = CHUNK.min(records - c * CHUNK);
+        duplicated_chunk(seed, c, n, &mut seen);
+    }
+}
+
+/// One chunk: `n` records of people whose ids start after every earlier chunk's; `seen` is
+/// called with each person who has a record.
+fn duplicated_chunk(
+    seed: u64,
+    chunk: usize,
+    n: usize,
+    mut seen: impl FnMut(&TruePerson),
+) -> Unnumbered {
     let stream_id = 1_000 + 2 * chunk as u64;
     let mut pd = Dice::derive(seed, stream_id);
     let mut dice = Dice::derive(seed, stream_id + 1);
@@ -264,6 +280,8 @@ fn duplicated_chunk(seed: u64, chunk: usize, n: usize) -> Unnumbered {
     let mut total = 0;
     'people: while total < n {
         let p = stream.next(&mut pd);
+        // Every person has at least one registry record, and `total < n` here.
+        seen(p);
         let copies = [
             1 + usize::from(dice.chance(0.25)) + usize::from(dice.chance(0.06)),
             usize::from(dice.chance(0.25)),

@@ -217,14 +217,33 @@ fn drift_end(lower: &[char]) -> usize {
 /// A Russian patronymic from the father's name in Russian Cyrillic (Жумабек → Жумабекович,
 /// Сергей → Сергеевич, Юрий → Юрьевич, Жура → Джураевич handled by the caller's russify).
 pub(crate) fn russian_patronymic(father: &str, sex: Sex) -> String {
-    let (m, f) = match father {
-        "Илья" => ("Ильич".to_owned(), "Ильинична".to_owned()),
-        "Никита" => ("Никитич".to_owned(), "Никитична".to_owned()),
-        "Пётр" => ("Петрович".to_owned(), "Петровна".to_owned()),
-        "Павел" => ("Павлович".to_owned(), "Павловна".to_owned()),
-        "Михаил" => ("Михайлович".to_owned(), "Михайловна".to_owned()),
-        "Дмитрий" => ("Дмитриевич".to_owned(), "Дмитриевна".to_owned()),
-        _ => {
+    // Russian names the general rule gets wrong: -а/-я names (Фома → Фомич, Фоминична), a
+    // dropped or added letter (Лев → Львович, Яков → Яковлевич), -ий after two consonants.
+    const IRREGULAR: [(&str, &str, &str); 20] = [
+        ("Илья", "Ильич", "Ильинична"),
+        ("Никита", "Никитич", "Никитична"),
+        ("Аникита", "Аникитич", "Аникитична"),
+        ("Фома", "Фомич", "Фоминична"),
+        ("Кузьма", "Кузьмич", "Кузьминична"),
+        ("Лука", "Лукич", "Лукинична"),
+        ("Мина", "Минич", "Минична"),
+        ("Савва", "Саввич", "Саввична"),
+        ("Сила", "Силич", "Силична"),
+        ("Фока", "Фокич", "Фокична"),
+        ("Вавила", "Вавилович", "Вавиловна"),
+        ("Добрыня", "Добрыневич", "Добрыневна"),
+        ("Пётр", "Петрович", "Петровна"),
+        ("Павел", "Павлович", "Павловна"),
+        ("Лев", "Львович", "Львовна"),
+        ("Яков", "Яковлевич", "Яковлевна"),
+        ("Михаил", "Михайлович", "Михайловна"),
+        ("Дмитрий", "Дмитриевич", "Дмитриевна"),
+        ("Георгий", "Георгиевич", "Георгиевна"),
+        ("Ираклий", "Ираклиевич", "Ираклиевна"),
+    ];
+    let (m, f) = match IRREGULAR.iter().find(|(name, _, _)| *name == father) {
+        Some((_, m, f)) => ((*m).to_owned(), (*f).to_owned()),
+        None => {
             let stem = if let Some(s) = father.strip_suffix("ий") {
                 format!("{s}ье")
             } else if let Some(s) = father.strip_suffix('й') {
@@ -263,16 +282,37 @@ pub(crate) fn ov_surname(root: &str, sex: Sex) -> String {
     s
 }
 
-/// The feminine of a Russian-style surname (Иванов → Иванова, Ильин → Ильина); others unchanged.
+/// The feminine of a Russian-style surname (Иванов → Иванова, Ильин → Ильина, Синицын →
+/// Синицына, Жуковский → Жуковская); others (Ким, Бойко, Гнатюк, Богданович, Долгих) unchanged.
 pub(crate) fn feminine_surname(masculine: &str) -> String {
-    if masculine.ends_with("ов")
-        || masculine.ends_with("ев")
-        || masculine.ends_with("ёв")
-        || masculine.ends_with("ин")
+    if let Some(stem) = masculine.strip_suffix("кий") {
+        return format!("{stem}кая");
+    }
+    if ["ов", "ев", "ёв", "ин", "ын"]
+        .iter()
+        .any(|s| masculine.ends_with(s))
     {
         format!("{masculine}а")
     } else {
         masculine.to_owned()
+    }
+}
+
+/// The masculine of a surname [`feminine_surname`] made (Иванова → Иванов, Жуковская →
+/// Жуковский); others unchanged.
+pub(crate) fn masculine_surname(feminine: &str) -> String {
+    if let Some(stem) = feminine.strip_suffix("кая") {
+        return format!("{stem}кий");
+    }
+    match feminine.strip_suffix('а') {
+        Some(stem)
+            if ["ов", "ев", "ёв", "ин", "ын"]
+                .iter()
+                .any(|s| stem.ends_with(s)) =>
+        {
+            stem.to_owned()
+        }
+        _ => feminine.to_owned(),
     }
 }
 
@@ -678,6 +718,11 @@ mod tests {
         assert_eq!(russian_patronymic("Игорь", Sex::Male), "Игоревич");
         assert_eq!(russian_patronymic("Илья", Sex::Female), "Ильинична");
         assert_eq!(russian_patronymic("Павел", Sex::Male), "Павлович");
+        assert_eq!(russian_patronymic("Лев", Sex::Male), "Львович");
+        assert_eq!(russian_patronymic("Фома", Sex::Female), "Фоминична");
+        assert_eq!(russian_patronymic("Георгий", Sex::Male), "Георгиевич");
+        assert_eq!(russian_patronymic("Лаврентий", Sex::Male), "Лаврентьевич");
+        assert_eq!(russian_patronymic("Ириней", Sex::Male), "Иринеевич");
         assert_eq!(ov_surname("Асан", Sex::Male), "Асанов");
         assert_eq!(ov_surname("Жумабай", Sex::Female), "Жумабаева");
         assert_eq!(ov_surname("Йўлдош", Sex::Male), "Йўлдошев");
@@ -685,5 +730,18 @@ mod tests {
         assert_eq!(ov_surname("Сатыбалды", Sex::Male), "Сатыбалдиев");
         assert_eq!(feminine_surname("Соловьёв"), "Соловьёва");
         assert_eq!(feminine_surname("Ким"), "Ким");
+        for (m, f) in [
+            ("Синицын", "Синицына"),
+            ("Жуковский", "Жуковская"),
+            ("Заболоцкий", "Заболоцкая"),
+            ("Бойко", "Бойко"),
+            ("Гнатюк", "Гнатюк"),
+            ("Богданович", "Богданович"),
+            ("Долгих", "Долгих"),
+            ("Айтхожин", "Айтхожина"),
+        ] {
+            assert_eq!(feminine_surname(m), f);
+            assert_eq!(masculine_surname(f), m);
+        }
     }
 }
