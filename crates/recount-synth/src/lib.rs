@@ -83,12 +83,14 @@
 //! [`World::expected_coverage`] gives each source's designed coverage for a population: about
 //! 0.39 hotline, 0.16 lawyers, 0.13 media, 0.17 channel, 0.22 families.
 //!
-//! With 3,000 people about a third (33–35% over seeds 1–12) are recorded by no source: that is
-//! what an estimate must recover. Two-list estimates are biased low (about 1,900 for hotline ×
-//! lawyers with seed 1). Measured with `recount-estimate` on seeds 1–4 (truth 3,000, about 1,990 observed):
-//! LCMCR with its default run gives medians 2,766–3,024 and its 95% interval covers 3,000 for
-//! 3 of the 4 seeds; the BIC log-linear model without heterogeneity terms gives 2,787–2,896.
-//! The isolated class, rarely seen twice, is what keeps every method slightly low.
+//! With 3,000 people about a third (32.6–34.4% over seeds 1–12) are recorded by no source: that
+//! is what an estimate must recover. Two-list estimates are biased low (about 1,800 for hotline ×
+//! lawyers with seed 1). On the truth's capture patterns (truth 3,000, 1,968–2,022 observed),
+//! `recount demo`'s LCMCR (4 chains) gives medians 2,804–3,020 over seeds 1–4, each 95% interval
+//! covering 3,000; the BIC log-linear model without heterogeneity terms gave 2,787–2,896 with the
+//! name lists before 27 November (the names do not enter the capture model, but changing them
+//! shifts the random draws after them). The isolated class, rarely seen twice, is what keeps
+//! every method slightly low.
 //!
 //! **How each source writes** (rates before `noise` scaling; `noise = 0` gives clean lists):
 //!
