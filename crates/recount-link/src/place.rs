@@ -31,6 +31,25 @@ const NOISE: &[&str] = &[
     "district",
     "st",
     "ul",
+    // "City" in Uzbek, Tajik, Kyrgyz and Kazakh ("Moskva shahri", "Бишкек шаары").
+    "shahri",
+    "shahar",
+    "шаҳри",
+    "шаҳар",
+    "шаары",
+    "шаар",
+    "қаласы",
+    "қала",
+    // Regions written after a city ("Сургут, ХМАО", "край").
+    "хмао",
+    "хмао-югра",
+    "khmao",
+    "янао",
+    "yanao",
+    "ао",
+    "край",
+    "krai",
+    "kray",
 ];
 
 /// Cyrillic spellings (lower case) whose English form differs from their transliteration, and
@@ -39,6 +58,13 @@ const EXONYMS: &[(&str, &str)] = &[
     ("москва", "moscow"),
     ("moskva", "moscow"),
     ("мск", "moscow"),
+    // As Central Asian speakers write and say it: Uzbek/Kyrgyz colloquial, Tajik, Kazakh.
+    ("maskva", "moscow"),
+    ("масква", "moscow"),
+    ("маскав", "moscow"),
+    ("maskav", "moscow"),
+    ("мәскеу", "moscow"),
+    ("mäskeu", "moscow"),
     ("санкт-петербург", "saint petersburg"),
     ("санкт петербург", "saint petersburg"),
     ("петербург", "saint petersburg"),
@@ -48,6 +74,7 @@ const EXONYMS: &[(&str, &str)] = &[
     ("st petersburg", "saint petersburg"),
     ("sankt-peterburg", "saint petersburg"),
     ("sankt peterburg", "saint petersburg"),
+    ("peterburg", "saint petersburg"),
     ("ош", "osh"),
     ("худжанд", "khujand"),
     ("хужанд", "khujand"),
@@ -89,6 +116,15 @@ const EXONYMS: &[(&str, &str)] = &[
     ("kurgan-tyube", "bokhtar"),
     ("екатеринбург", "yekaterinburg"),
     ("свердловск", "yekaterinburg"),
+    ("екб", "yekaterinburg"),
+    ("ekb", "yekaterinburg"),
+    ("ёбург", "yekaterinburg"),
+    ("ебург", "yekaterinburg"),
+    ("ekaterinburg", "yekaterinburg"),
+    ("новосиб", "novosibirsk"),
+    ("novosib", "novosibirsk"),
+    ("qazan", "kazan"),
+    ("казан", "kazan"),
     ("нижний новгород", "nizhny novgorod"),
     ("горький", "nizhny novgorod"),
     ("россия", "russia"),
@@ -168,6 +204,36 @@ mod tests {
         check("Алма-Ата", "Almaty", true);
         check("Москва", "Osh", false);
         check("Худжанд", "Душанбе", false);
+    }
+
+    /// Colloquial forms, abbreviations and the Central Asian languages' names of the Russian
+    /// cities migrants live in, which transliteration alone does not reach.
+    #[test]
+    fn colloquial_and_central_asian_names_of_russian_cities_meet() {
+        for (variant, english) in [
+            ("Maskva", "Moscow"),
+            ("Маскав", "Moscow"),
+            ("Мәскеу", "Moscow"),
+            ("Moskva shahri", "Moscow"),
+            ("Масква", "Moscow"),
+            ("Екб", "Yekaterinburg"),
+            ("ЕКБ", "Yekaterinburg"),
+            ("Ёбург", "Yekaterinburg"),
+            ("Ekaterinburg", "Yekaterinburg"),
+            ("Новосиб", "Novosibirsk"),
+            ("Novosib", "Novosibirsk"),
+            ("Qazan", "Kazan"),
+            ("Казан", "Kazan"),
+            ("Krasnoiarsk", "Krasnoyarsk"),
+            ("Tiumen", "Tyumen"),
+            ("Surgut, KhMAO", "Surgut"),
+            ("Sankt-Peterburg", "Saint Petersburg"),
+            ("Peterburg", "Saint Petersburg"),
+        ] {
+            check(variant, english, true);
+        }
+        check("Маскав", "Kazan", false);
+        check("Екб", "Novosibirsk", false);
     }
 
     #[test]
