@@ -267,12 +267,29 @@ fn latin_letter(c: char) -> Option<&'static str> {
     })
 }
 
-/// The `latin` key of a cleaned (lower-case) token: ASCII letters and digits only.
+/// The letter a digit inside a word stands for when a scan or a retyping confused them: `0`
+/// for O/о, `3` for З, `6` for б. A name has no digits of its own; other digits are left as
+/// they are (1 is I or l, 8 is B or В: no single reading).
+fn look_alike_letter(c: char) -> Option<char> {
+    match c {
+        '0' => Some('o'),
+        '3' => Some('z'),
+        '6' => Some('b'),
+        _ => None,
+    }
+}
+
+/// The `latin` key of a cleaned (lower-case) token: ASCII letters and digits only. In a token
+/// with letters, the digits that look like one letter are read as that letter
+/// ([`look_alike_letter`]: `SAIDULL0EV` = `Saidulloev`).
 pub(crate) fn to_latin(clean: &str, out: &mut String) {
     out.clear();
+    let in_word = clean.chars().any(char::is_alphabetic);
     let mut chars = clean.chars().peekable();
     while let Some(c) = chars.next() {
-        if c.is_ascii_alphanumeric() {
+        if in_word && let Some(letter) = look_alike_letter(c) {
+            out.push(letter);
+        } else if c.is_ascii_alphanumeric() {
             // Uzbek Latin oʻ and gʻ: oʻ is the vowel Russian writes у; gʻ is plain g on the
             // skeleton side. The apostrophe itself is dropped below.
             if (c == 'o' || c == 'g') && chars.peek() == Some(&'\'') {

@@ -104,3 +104,27 @@ fn latin_skeleton_folds_whole_texts() {
     assert_eq!(latin_skeleton("  Ош, Кыргызстан "), "osh kirgizstan");
     assert_eq!(latin_skeleton(""), "");
 }
+
+#[test]
+fn a_digit_read_for_a_look_alike_letter_is_that_letter() {
+    let keys = |input: &str| {
+        let (clean, _) = clean(&nfkc(input));
+        let mut l = String::new();
+        to_latin(&clean, &mut l);
+        let mut s = String::new();
+        skeleton(&l, &mut s);
+        (l, s)
+    };
+    // Scanned and retyped lists: 0 for O/о, 3 for З, 6 for б.
+    for (digit, letter) in [
+        ("SAIDULL0EV", "SAIDULLOEV"),
+        ("Сид0ров", "Сидоров"),
+        ("3арина", "Зарина"),
+        ("Ра6иев", "Рабиев"),
+    ] {
+        assert_eq!(keys(digit), keys(letter), "{digit}");
+    }
+    // 1 and 8 have two readings each, and a token without letters stays digits.
+    check("A1ibek", "a1ibek", "a1ibek");
+    check("2022", "2022", "202");
+}
