@@ -67,6 +67,7 @@ mod compare;
 mod distance;
 mod dm;
 mod fold;
+mod layout;
 mod morph;
 mod name;
 

@@ -136,3 +136,15 @@ fn levels_have_stable_names() {
         assert_eq!(NameLevel::parse(l.as_str()), Some(l));
     }
 }
+
+#[test]
+fn a_name_keyed_on_the_wrong_layout_meets_its_cyrillic_form() {
+    let typed = PreparedName::parse("Hfl;f,jdf Lbkyjpf");
+    let cyrillic = PreparedName::from_parts(Some("Дилноза"), Some("Раджабова"), Some("Ахмадовна"));
+    assert_eq!(compare_level(&typed, &cyrillic), NameLevel::Exact);
+    let fields = PreparedName::from_parts(Some("Lbkyjpf"), Some("Hfl;f,jdf"), None);
+    assert_eq!(compare_level(&fields, &cyrillic), NameLevel::Exact);
+    // A Latin name is not read as a keyboard slip.
+    let latin = PreparedName::parse("Dilnoza Radjabova");
+    assert_eq!(compare_level(&latin, &cyrillic), NameLevel::Skeleton);
+}

@@ -277,9 +277,13 @@ fn split_parts(text: &str) -> Vec<&str> {
 impl PreparedName {
     /// Parses a name written in one field, in any script and order: surname-first documents
     /// (`Асанов Бекболат Жумабекович`, `ASANOV<<BEKBOLAT`, `Asanov, Bekbolat`) or given-first
-    /// prose (`Bekbolat Asanov`, `Бекболот Асан уулу`). Never panics; text with no letters gives
+    /// prose (`Bekbolat Asanov`, `Бекболот Асан уулу`). A Cyrillic name keyed on the Latin
+    /// layout (`Fcfyjd <tr,jkfn`) is read back first. Never panics; text with no letters gives
     /// an empty name.
     pub fn parse(raw: &str) -> PreparedName {
+        if let Some(mut decoded) = crate::layout::decode_wrong_layout(&[raw]) {
+            return Self::parse(&decoded.remove(0));
+        }
         let text = fold::nfkc(raw);
         // MRZ: SURNAME<<GIVEN<NAMES.
         if let Some((sur, giv)) = text.split_once("<<") {
@@ -325,6 +329,13 @@ impl PreparedName {
         family: Option<&str>,
         patronymic: Option<&str>,
     ) -> PreparedName {
+        let present: Vec<&str> = [given, family, patronymic].into_iter().flatten().collect();
+        if let Some(decoded) = crate::layout::decode_wrong_layout(&present) {
+            let mut decoded = decoded.into_iter();
+            let mut next = |field: Option<&str>| field.and_then(|_| decoded.next());
+            let (g, f, p) = (next(given), next(family), next(patronymic));
+            return Self::from_parts(g.as_deref(), f.as_deref(), p.as_deref());
+        }
         let mut parts = Vec::new();
         let push_field = |field: Option<&str>, role: Role, parts: &mut Vec<NamePart>| {
             let Some(field) = field else { return };
