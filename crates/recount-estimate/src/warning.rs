@@ -82,6 +82,16 @@ pub enum EstimateWarning {
     },
     /// Strata: the log-linear total's interval is a normal approximation.
     NormalApproximationTotal,
+    /// Linkage: pairs of records the linkage left undecided (a match probability between 0.05
+    /// and 0.95, no reviewer's decision), on which the persons counted depend.
+    UncertainLinkage {
+        /// Undecided pairs in all.
+        pairs: u64,
+        /// Of them, pairs whose two records are in different persons.
+        apart: u64,
+        /// How many persons fewer there would be if every pair kept apart were linked.
+        merges: u64,
+    },
 }
 
 impl EstimateWarning {
@@ -101,6 +111,7 @@ impl EstimateWarning {
             EstimateWarning::NoStratumEstimated => "no_stratum_estimated",
             EstimateWarning::StrataRefused { .. } => "strata_refused",
             EstimateWarning::NormalApproximationTotal => "normal_approximation_total",
+            EstimateWarning::UncertainLinkage { .. } => "uncertain_linkage",
         }
     }
 }
@@ -175,6 +186,18 @@ impl fmt::Display for EstimateWarning {
             EstimateWarning::NormalApproximationTotal => f.write_str(
                 "the log-linear total's interval is a normal approximation from the strata's \
                  intervals; use lcmcr for a total from posterior draws",
+            ),
+            EstimateWarning::UncertainLinkage {
+                pairs,
+                apart,
+                merges,
+            } => write!(
+                f,
+                "the linkage left {pairs} pairs of records undecided (match probability 0.05 to \
+                 0.95, no reviewer's decision); {apart} of them are in different persons, and \
+                 linking them would make {merges} persons fewer. A missed link splits one person \
+                 into two seen by fewer sources, which raises the estimate; a wrong link lowers \
+                 it. Review them (recount review) before relying on this number"
             ),
         }
     }

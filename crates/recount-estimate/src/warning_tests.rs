@@ -79,6 +79,18 @@ fn display_is_the_english_text() {
             "the log-linear total's interval is a normal approximation from the strata's \
              intervals; use lcmcr for a total from posterior draws",
         ),
+        (
+            W::UncertainLinkage {
+                pairs: 1144,
+                apart: 980,
+                merges: 612,
+            },
+            "the linkage left 1144 pairs of records undecided (match probability 0.05 to 0.95, \
+             no reviewer's decision); 980 of them are in different persons, and linking them \
+             would make 612 persons fewer. A missed link splits one person into two seen by \
+             fewer sources, which raises the estimate; a wrong link lowers it. Review them \
+             (recount review) before relying on this number",
+        ),
     ];
     let mut codes = std::collections::BTreeSet::new();
     for (w, text) in cases {

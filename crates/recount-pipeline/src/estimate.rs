@@ -4,8 +4,10 @@
 
 use crate::PipelineError;
 use crate::export::{CaptureRequest, capture_histories};
-use recount_estimate::{CaptureTable, MAX_LISTS, Pattern};
+use crate::link::REVIEW_BAND;
+use recount_estimate::{CaptureTable, EstimateWarning, MAX_LISTS, Pattern};
 use recount_store::Store;
+use std::collections::HashMap;
 
 /// Capture tables for estimation, or why there are none.
 #[derive(Debug, Clone)]
@@ -50,4 +52,70 @@ pub fn capture_tables(
         return Ok(StrataTables::NoRecords);
     }
     Ok(StrataTables::Tables(tables))
+}
+
+/// What the estimate must say about the linkage it counts persons from: the pairs of records
+/// the linkage left undecided (a match probability in [`REVIEW_BAND`], no reviewer's decision),
+/// how many of them are in different persons, and how many persons fewer there would be if all
+/// of those were linked. `None` when there is no such pair.
+pub fn linkage_uncertainty(store: &Store) -> Result<Option<EstimateWarning>, PipelineError> {
+    let pairs = store.undecided_pair_persons(REVIEW_BAND.0, REVIEW_BAND.1)?;
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    let (apart, merges) = apart_and_merges(pairs.iter().map(|(a, b)| (a.0, b.0)));
+    Ok(Some(EstimateWarning::UncertainLinkage {
+        pairs: pairs.len() as u64,
+        apart,
+        merges,
+    }))
+}
+
+/// Of pairs of persons, how many join two different persons, and how many persons fewer
+/// linking all of them would leave (union–find: a pair inside what earlier pairs joined
+/// removes no one).
+fn apart_and_merges(pairs: impl Iterator<Item = (i64, i64)>) -> (u64, u64) {
+    fn root(parent: &mut HashMap<i64, i64>, x: i64) -> i64 {
+        let mut r = x;
+        while let Some(&p) = parent.get(&r)
+            && p != r
+        {
+            r = p;
+        }
+        let mut y = x;
+        while y != r {
+            let next = parent.get(&y).copied().unwrap_or(r);
+            parent.insert(y, r);
+            y = next;
+        }
+        r
+    }
+    let mut parent: HashMap<i64, i64> = HashMap::new();
+    let (mut apart, mut merges) = (0u64, 0u64);
+    for (a, b) in pairs {
+        if a == b {
+            continue;
+        }
+        apart += 1;
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            parent.insert(ra.max(rb), ra.min(rb));
+            merges += 1;
+        }
+    }
+    (apart, merges)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apart_and_merges;
+
+    #[test]
+    fn merges_count_persons_joined_once() {
+        // 1-2, 2-3 and 1-3 join three persons into one (two fewer); 4-4 is inside one person;
+        // 5-6 twice is one merge.
+        let pairs = [(1, 2), (2, 3), (1, 3), (4, 4), (5, 6), (6, 5)];
+        assert_eq!(apart_and_merges(pairs.into_iter()), (5, 3));
+        assert_eq!(apart_and_merges(std::iter::empty()), (0, 0));
+    }
 }

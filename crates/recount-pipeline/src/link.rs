@@ -13,6 +13,10 @@ use recount_store::linkage::{LinkageRunInfo, PersonCluster, ScoredPair};
 use recount_types::{PersonId, RecordId, RecordKey};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// The match probabilities of the pairs offered for review by default: the linkage cannot
+/// decide them on its own.
+pub const REVIEW_BAND: (f64, f64) = (0.05, 0.95);
+
 /// Settings of a linkage run over the project database.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkRequest {
@@ -34,7 +38,7 @@ impl Default for LinkRequest {
         LinkRequest {
             threshold: 0.5,
             seed: 42,
-            review_band: (0.05, 0.95),
+            review_band: REVIEW_BAND,
             review_limit: 10_000,
             store_floor: 0.01,
         }

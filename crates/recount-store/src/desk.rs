@@ -865,6 +865,25 @@ impl Store {
         Ok((pairs, total as u64))
     }
 
+    /// The persons of the two records of each undecided pair ([`Store::undecided_pairs`]'s
+    /// pairs) whose records both belong to a person.
+    pub fn undecided_pair_persons(&self, low: f64, high: f64) -> Result<Vec<(PersonId, PersonId)>> {
+        let Db::Sqlite(conn) = &self.db;
+        let mut stmt = conn.prepare(
+            "SELECT pa.person_id, pb.person_id FROM link_pairs p
+             JOIN person_records pa ON pa.record_id = p.record_a
+             JOIN person_records pb ON pb.record_id = p.record_b
+             WHERE p.score BETWEEN ?1 AND ?2 AND NOT EXISTS (
+                SELECT 1 FROM review_decisions d WHERE d.record_a = p.record_a
+                AND d.record_b = p.record_b)
+             ORDER BY p.record_a, p.record_b",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![low, high], |r| {
+            Ok((PersonId(r.get(0)?), PersonId(r.get(1)?)))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn read_pairs(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<PairView>> {
         let Db::Sqlite(conn) = &self.db;
         let mut stmt = conn.prepare(sql)?;

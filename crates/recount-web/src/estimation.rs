@@ -8,7 +8,7 @@ use recount_estimate::{
     BmaConfig, CaptureTable, EstimateResult, EstimateWarning, LcmcrConfig, LoglinearConfig,
     Refusal, StrataMethod, StrataResult, estimate_strata_with_progress,
 };
-use recount_pipeline::estimate::{StrataTables, capture_tables};
+use recount_pipeline::estimate::{StrataTables, capture_tables, linkage_uncertainty};
 use recount_pipeline::export::{CaptureRequest, Period};
 use recount_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -257,6 +257,23 @@ pub struct EstimateRun {
     pub total: Option<Total>,
     /// Warnings about the total.
     pub warnings: Vec<Note>,
+    /// What the pairs the linkage left undecided could change (runs published before it was
+    /// computed have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linkage: Option<Note>,
+}
+
+/// The warning about the pairs the linkage left undecided, as `recount estimate` gives it, if
+/// there are any.
+pub fn linkage_note(store: &Store) -> Result<Option<Note>, StoreError> {
+    match linkage_uncertainty(store) {
+        Ok(w) => Ok(w.as_ref().map(warning_note)),
+        Err(recount_pipeline::PipelineError::Store(e)) => Err(e),
+        Err(e) => {
+            eprintln!("estimate: the linkage's undecided pairs could not be counted: {e}");
+            Ok(None)
+        }
+    }
 }
 
 /// The capture tables of the request's strata, or why there are none.
@@ -361,6 +378,7 @@ pub fn published(
         } else {
             Vec::new()
         },
+        linkage: None,
     }
 }
 
@@ -413,6 +431,11 @@ pub fn warning_note(w: &EstimateWarning) -> Note {
         EstimateWarning::StrataRefused { strata, documented } => {
             json!({ "strata": strata, "documented": documented })
         }
+        EstimateWarning::UncertainLinkage {
+            pairs,
+            apart,
+            merges,
+        } => json!({ "pairs": pairs, "apart": apart, "merges": merges }),
         // Variants without numbers, and any added later: the code alone (a later variant with
         // numbers keeps its English text until the catalogue words it).
         _ => json!({}),

@@ -143,9 +143,13 @@ pub fn start(
 
 async fn compute(app: &App, user: UserId, request: Request, running: Arc<Running>) -> Outcome {
     let req = request.clone();
-    let tables = match app.db.call(move |s| estimation::tables(s, &req)).await {
-        Ok(Ok(t)) => t,
-        Ok(Err(u)) => return Err(u),
+    let read = app
+        .db
+        .call(move |s| Ok((estimation::tables(s, &req)?, estimation::linkage_note(s)?)))
+        .await;
+    let (tables, linkage) = match read {
+        Ok((Ok(t), linkage)) => (t, linkage),
+        Ok((Err(u), _)) => return Err(u),
         Err(e) => {
             eprintln!("estimate: database error: {e}");
             return Err(Unavailable::Failed);
@@ -155,13 +159,14 @@ async fn compute(app: &App, user: UserId, request: Request, running: Arc<Running
         .total
         .store(request.method.work(tables.len()), Ordering::Relaxed);
     let progress = running.clone();
-    let run = tokio::task::spawn_blocking(move || {
+    let mut run = tokio::task::spawn_blocking(move || {
         estimation::estimate(&request, &tables, &|n| {
             progress.done.fetch_add(n, Ordering::Relaxed);
         })
     })
     .await
     .map_err(|_| Unavailable::Failed)?;
+    run.linkage = linkage;
     let json = serde_json::to_string(&run).map_err(|_| Unavailable::Failed)?;
     let detail = format!(
         "{} strata, by {}, {}",

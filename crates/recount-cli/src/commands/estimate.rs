@@ -10,7 +10,7 @@ use recount_estimate::{
     LoglinearConfig, Method, StrataMethod, StrataResult, estimate_bma,
     estimate_lcmcr_with_progress, estimate_loglinear, estimate_strata_with_progress,
 };
-use recount_pipeline::estimate::{StrataTables, capture_tables};
+use recount_pipeline::estimate::{StrataTables, capture_tables, linkage_uncertainty};
 use recount_pipeline::export::CaptureRequest;
 use recount_store::Store;
 
@@ -238,6 +238,7 @@ fn run_database(global: &Global, args: &Args) -> anyhow::Result<()> {
         }
         StrataTables::Unusable(why) => return Err(bad_input(format!("refused: {why}"))),
     };
+    let linkage = linkage_uncertainty(&store)?;
     drop(store);
     let method = match args.method {
         MethodArg::Lcmcr => StrataMethod::Lcmcr(lcmcr_config(args)),
@@ -252,8 +253,10 @@ fn run_database(global: &Global, args: &Args) -> anyhow::Result<()> {
         _ => 0,
     });
     let progress = |n: u64| bar.inc(n);
-    let result = estimate_strata_with_progress(&tables, &method, &progress);
+    let mut result = estimate_strata_with_progress(&tables, &method, &progress);
     bar.finish_and_clear();
+    // The persons counted depend on the pairs the linkage could not decide.
+    result.warnings.extend(linkage);
     let by_name = match args.by.unwrap_or(ByArg::All) {
         ByArg::All => "all",
         ByArg::Year => "year",

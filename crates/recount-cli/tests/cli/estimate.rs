@@ -276,6 +276,30 @@ fn estimates_per_stratum_from_the_linked_persons_of_the_project() {
         }
     }
     assert!(v["total"]["estimate"]["median"].as_f64().unwrap() > 0.0);
+    // The demo's linkage leaves pairs undecided, and the estimate says what they could change.
+    let linkage: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.starts_with("the linkage left"))
+        .collect();
+    assert_eq!(linkage.len(), 1, "{}", v["warnings"]);
+    let numbers: Vec<u64> = linkage[0]
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    // pairs, 0.05, 0.95 (as 0, 05, 0, 95), apart, merges.
+    let (pairs, apart, merges) = (
+        numbers[0],
+        numbers[numbers.len() - 2],
+        numbers[numbers.len() - 1],
+    );
+    assert!(
+        pairs > 0 && apart <= pairs && merges <= apart && merges > 0,
+        "{}",
+        linkage[0]
+    );
 }
 
 #[test]

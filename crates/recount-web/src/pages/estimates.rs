@@ -139,6 +139,9 @@ fn published(lang: Lang, at: &str, run: &EstimateRun) -> Markup {
             documented: &t(lang, "estimates.legend.documented"),
             estimated: &tf(lang, "estimates.legend.estimated", &[("level", &percent)]),
         }))
+        @if let Some(l) = &run.linkage {
+            p.notice.warn #estimate-linkage { (note_text(lang, l)) }
+        }
         table #estimates {
             thead { tr {
                 th { (t(lang, "estimates.stratum")) }

@@ -633,3 +633,67 @@ async fn a_background_run_that_fails_says_why_to_analysts() {
         "nothing published"
     );
 }
+
+/// A linked project whose linkage left pairs undecided: the estimate says what they could
+/// change, with the pipeline's own counts, in English and in Russian.
+#[tokio::test]
+async fn an_estimate_says_what_the_undecided_pairs_could_change() {
+    let desk = Desk::with_settings(Settings {
+        estimate_wait: Duration::from_secs(600),
+        ..Settings::default()
+    });
+    let s = analyst(&desk).await;
+    {
+        let mut store = desk.store();
+        let request = recount_pipeline::demo::DemoRequest {
+            seed: 3,
+            people: 300,
+            out: desk.path().with_file_name("demo"),
+            estimate: None,
+        };
+        recount_pipeline::demo::run(&mut store, &request, &mut ()).unwrap();
+    }
+    let expected = recount_pipeline::estimate::linkage_uncertainty(&desk.store())
+        .unwrap()
+        .expect("the demo's linkage leaves pairs undecided");
+    let recount_estimate::EstimateWarning::UncertainLinkage {
+        pairs,
+        apart,
+        merges,
+    } = expected
+    else {
+        panic!("{expected:?}");
+    };
+    assert!(pairs > 0 && merges <= apart && apart <= pairs);
+    let r = run(&desk, &s, &[("by", "all"), ("method", "loglinear")]).await;
+    assert_eq!(r.location(), "/estimates");
+    let json: serde_json::Value =
+        serde_json::from_str(&desk.get("/api/estimates", Some(&s)).await.body).unwrap();
+    assert_eq!(json["linkage"]["code"], "warning.uncertain_linkage");
+    assert_eq!(
+        json["linkage"]["values"],
+        serde_json::json!({ "pairs": pairs, "apart": apart, "merges": merges })
+    );
+    let page = desk.get("/estimates", Some(&s)).await;
+    assert!(
+        page.body.contains("id=\"estimate-linkage\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(&format!(
+            "the linkage left {pairs} pairs of records undecided"
+        )),
+        "{}",
+        page.body
+    );
+    let ru = russian(&desk, &s).await;
+    let page = desk.get("/estimates", Some(&ru)).await;
+    assert!(
+        page.body.contains(&format!(
+            "связывание оставило нерешёнными пар записей: {pairs}"
+        )),
+        "{}",
+        page.body
+    );
+}
