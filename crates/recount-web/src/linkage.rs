@@ -24,8 +24,9 @@ impl Decision {
     }
 }
 
-/// Pairs with a match probability in this range go to review.
-pub const REVIEW_RANGE: (f64, f64) = (0.05, 0.95);
+/// Pairs with a match probability in this range go to review (the linkage step's band, which
+/// the estimate's warning about undecided pairs counts too).
+pub const REVIEW_RANGE: (f64, f64) = recount_pipeline::link::REVIEW_BAND;
 
 fn person_of(store: &Store, record: RecordId) -> Result<Option<PersonId>, StoreError> {
     let Some(key) = store.record_key(record)? else {
