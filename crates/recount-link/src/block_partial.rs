@@ -69,7 +69,12 @@ pub(crate) fn partial_name_event_keys(
         return;
     }
     let parts = groups[id as usize];
-    for k in parts.iter().take(5) {
+    // A part's key, and its stem's consonants: a given name alone with a typo in a vowel
+    // (Бахтовр for Бахтовар) meets its full form through them.
+    let consonants = ds.names[id as usize]
+        .as_ref()
+        .map_or(&[][..], |f| &f.consonant_keys[..]);
+    for k in parts.iter().take(5).chain(consonants.iter().take(5)) {
         event_periods(ds, i, Periods::MONTH, &mut |event, p| {
             emit((k.as_str(), event, p))
         });

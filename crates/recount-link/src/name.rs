@@ -33,8 +33,7 @@ pub struct NameFeatures {
     /// Per core part (given names, surname, father's name), one blocking key: `a:` its alias
     /// group, or `t:` its stem.
     pub part_keys: Vec<String>,
-    /// Per core part, its stem's consonants (`c:sbr`) where it has three or more; empty when
-    /// fewer than two parts have them (blocking pairs two parts' keys).
+    /// Per core part, its stem's consonants (`c:sbr`) where it has three or more.
     pub consonant_keys: Vec<String>,
     /// The Latin transliteration of the part each key came from (same order as `part_keys`),
     /// for telling a misspelt shared part from a different one.
@@ -97,10 +96,6 @@ impl NameFeatures {
                     consonant_keys.push(key);
                 }
             }
-        }
-        if consonant_keys.len() < 2 {
-            // A pair of consonant keys is needed for a name-pair key.
-            consonant_keys.clear();
         }
         // An initial ("Nurlan I.") says no more than a missing part.
         let known = |k: Option<&str>| k.is_some_and(|k| k.chars().count() > 1);

@@ -37,6 +37,39 @@ fn names_whose_vowels_drift_between_transliterations_pair_by_consonants() {
 }
 
 #[test]
+fn a_given_name_alone_with_a_vowel_typo_meets_its_full_form_at_the_same_event() {
+    // A hotline caller's `Бахтовр` (a dropped vowel) and a lawyer's full name, both refused
+    // exit in February 2023: only their consonants (b h t v r) meet.
+    let event = |r: &mut Record, date: &str| {
+        r.event = recount_types::EventVocabulary::default()
+            .term("exit_refused")
+            .ok();
+        r.event_date = date.parse().ok();
+    };
+    let mut a = Record::new("hotline", "1");
+    a.name = Some("Бахтовр".into());
+    event(&mut a, "2023-02-15");
+    let mut b = Record::new("lawyers", "1");
+    b.given_name = Some("Бахтовар".into());
+    b.family_name = Some("Мирзоев".into());
+    event(&mut b, "2023-02-13/2023-02-18");
+    // The same typo at another time, and another name at the same time: no pair.
+    let mut c = Record::new("media", "1");
+    c.name = Some("Бахтовр".into());
+    event(&mut c, "2022-10-01");
+    let mut d = Record::new("media", "2");
+    d.name = Some("Фарход".into());
+    event(&mut d, "2023-02-15");
+    let ds = Dataset::from_records(&[a, b, c, d], &DedupePolicy::default());
+    let (pairs, _) = rule_pairs(
+        &ds,
+        BlockingRule::PartialNameEvent,
+        BlockingConfig::default(),
+    );
+    assert_eq!(pairs, vec![Pair::new(0, 1)]);
+}
+
+#[test]
 fn one_address_word_and_a_name_part_pair_records_born_years_apart() {
     // FEBRL4's rec-4316: the same name, the birth year mistyped, the suburb changed and the
     // street misspelt; the postcode is the one uncommon word left in common.
