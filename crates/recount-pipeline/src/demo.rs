@@ -3,7 +3,7 @@
 //! them, estimate the unrecorded — and measured against the truth it was generated from.
 
 use crate::PipelineError;
-use crate::estimate::{StrataTables, capture_tables};
+use crate::estimate::{StrataTables, capture_tables, linkage_uncertainty};
 use crate::export::{CaptureRequest, Period};
 use crate::import::{ImportOutcome, ImportRequest};
 use crate::link::{LinkOutcome, LinkProgress, LinkRequest};
@@ -186,7 +186,11 @@ pub fn run(
                 lists = table.lists().to_vec();
                 let sweeps = |n: u64| progress.sweeps(n);
                 match estimate_lcmcr_with_progress(table, config, &sweeps) {
-                    Ok(r) => estimate = Some(r),
+                    Ok(mut r) => {
+                        // As `recount estimate` says it: what the undecided pairs could change.
+                        r.warnings.extend(linkage_uncertainty(store)?);
+                        estimate = Some(r);
+                    }
                     Err(e) => estimate_refused = Some(e.to_string()),
                 }
             }

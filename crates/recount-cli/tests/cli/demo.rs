@@ -46,6 +46,16 @@ fn demo_reports_truth_linkage_and_estimate_and_writes_labelled_files() {
     assert!(lo <= med && med <= hi, "{lo} {med} {hi}");
     // The estimate counts at least the people linkage found.
     assert!(med >= documented as f64 * 0.99);
+    // And it says what the pairs the linkage left undecided could change.
+    assert!(
+        e["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().is_some_and(|w| w.starts_with("the linkage left"))),
+        "{}",
+        e["warnings"]
+    );
     // The same model on the truth's capture patterns: it counts at least the people truly
     // documented, and its own interval is ordered.
     let t = &v["estimate_true_linkage"];
