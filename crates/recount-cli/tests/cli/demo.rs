@@ -48,11 +48,9 @@ fn demo_reports_truth_linkage_and_estimate_and_writes_labelled_files() {
     assert!(med >= documented as f64 * 0.99);
     // And it says what the pairs the linkage left undecided could change.
     assert!(
-        e["warnings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|w| w.as_str().is_some_and(|w| w.starts_with("the linkage left"))),
+        e["warnings"].as_array().unwrap().iter().any(|w| w
+            .as_str()
+            .is_some_and(|w| w.starts_with("the linkage left"))),
         "{}",
         e["warnings"]
     );
