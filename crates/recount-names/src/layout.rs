@@ -24,13 +24,11 @@ fn jcuken(c: char, word_end: bool) -> Option<char> {
     if word_end && (c == ',' || c == '.') {
         return None;
     }
-    if let Some(i) = QWERTY.chars().position(|k| k == c) {
-        return JCUKEN.chars().nth(i);
-    }
-    QWERTY_SHIFTED
+    QWERTY
         .chars()
-        .position(|k| k == c)
-        .and_then(|i| JCUKEN_SHIFTED.chars().nth(i))
+        .zip(JCUKEN.chars())
+        .chain(QWERTY_SHIFTED.chars().zip(JCUKEN_SHIFTED.chars()))
+        .find_map(|(key, letter)| (key == c).then_some(letter))
 }
 
 fn is_latin_vowel(c: char) -> bool {

@@ -468,6 +468,7 @@ impl Store {
             return Ok(0);
         }
         let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        let threads: i64 = conn.query_row("PRAGMA threads", [], |r| r.get(0))?;
         conn.pragma_update(None, "cache_size", -SORT_RUN_KIB)?;
         conn.pragma_update(None, "threads", 1)?;
         // Immediate: another connection that built them meanwhile is seen before building.
@@ -483,8 +484,9 @@ impl Store {
             tx.commit()?;
             Ok(todo.len())
         })();
+        // The connection's own settings come back whether or not the build succeeded.
         conn.pragma_update(None, "cache_size", cache)?;
-        conn.pragma_update(None, "threads", 0)?;
+        conn.pragma_update(None, "threads", threads)?;
         built
     }
 
