@@ -204,7 +204,8 @@ const MAX_PARTS: usize = 5;
 /// Marks a block member that pairs only with the block's other (strong) members.
 const WEAK: u32 = 1 << 31;
 
-/// A record's birth years (its own, or a narrow range implied by an age) and, with a full
+/// A record's birth years (its own, or a narrow range implied by an age, widened by a year on
+/// each side) and, with a full
 /// birth date, its month and day.
 struct BirthKeys {
     years: Vec<u16>,
@@ -218,8 +219,10 @@ fn birth_keys(ds: &Dataset, i: usize) -> BirthKeys {
             month_day: d.month().zip(d.day()),
         },
         None => match ds.implied_birth[i] {
+            // A told age is often a year off (the teller's rounding, a birthday not yet
+            // reached): one year more on each side.
             (a, b) if a > 0 && b >= a && b - a <= 2 => BirthKeys {
-                years: (a..=b).collect(),
+                years: (a - 1..=b + 1).collect(),
                 month_day: None,
             },
             _ => BirthKeys {
@@ -324,6 +327,18 @@ fn rule_keys(
                     .as_ref()
                     .map_or(&[][..], |f| &f.consonant_keys[..]);
                 let consonants = &consonants[..consonants.len().min(MAX_PARTS)];
+                // One part's key and the first letters of another part: a typo later in that
+                // part (Влаислав, Кайратво) leaves the pair a key in common.
+                let prefixes = ds.names[id as usize]
+                    .as_ref()
+                    .map_or(&[][..], |f| &f.part_prefixes[..]);
+                for (x, key) in parts.iter().enumerate() {
+                    for (y, prefix) in prefixes.iter().enumerate().take(parts.len()) {
+                        if x != y && prefix.chars().count() == 3 {
+                            emit(key_hash((2u8, key.as_str(), prefix.as_str())));
+                        }
+                    }
+                }
                 for (tag, keys) in [(0u8, parts), (1u8, consonants)] {
                     for x in 0..keys.len() {
                         for y in x + 1..keys.len() {

@@ -31,13 +31,17 @@ pub const NAME_LEVELS: [&str; 10] = [
 pub struct NameFeatures {
     prepared: PreparedName,
     /// Per core part (given names, surname, father's name), one blocking key: `a:` its alias
-    /// group, or `t:` its stem.
+    /// group, or `t:` its stem as a family name's (the same whatever role the part was given).
     pub part_keys: Vec<String>,
-    /// Per core part, its stem's consonants (`c:sbr`) where it has three or more.
+    /// Per core part, the consonants of that stem (`c:sbr`) where it has three or more.
     pub consonant_keys: Vec<String>,
     /// The Latin transliteration of the part each key came from (same order as `part_keys`),
     /// for telling a misspelt shared part from a different one.
     part_latin: Vec<String>,
+    /// The first three letters of the skeleton of the part each key came from (same order as
+    /// `part_keys`): with another part's key, a blocking key that survives a typo later in
+    /// the part (Влаислав Копылов meets Владислав Копылов).
+    pub part_prefixes: Vec<String>,
     pub given_key: Option<String>,
     pub surname_key: Option<String>,
     pub sex: Option<Sex>,
@@ -75,6 +79,7 @@ impl NameFeatures {
         // its stem's consonants.
         let mut part_keys: Vec<String> = Vec::new();
         let mut part_latin: Vec<String> = Vec::new();
+        let mut part_prefixes: Vec<String> = Vec::new();
         let mut consonant_keys: Vec<String> = Vec::new();
         for p in prepared.parts() {
             if !matches!(p.role, Role::Given | Role::Surname | Role::Patronymic)
@@ -82,16 +87,20 @@ impl NameFeatures {
             {
                 continue;
             }
+            // The stem as a family name's, whatever the part's role: a role guessed from a
+            // single `name` string (Эркин Осмонов read surname first) must not change the keys.
             let key = match p.alias {
                 Some(a) => format!("a:{a}"),
-                None => format!("t:{}", p.stem),
+                None => format!("t:{}", p.role_free_stem()),
             };
             if !part_keys.contains(&key) {
                 part_keys.push(key);
                 part_latin.push(p.latin.clone());
+                part_prefixes.push(p.skeleton.chars().take(3).collect());
             }
-            if !p.stem_consonants().is_empty() {
-                let key = format!("c:{}", p.stem_consonants());
+            let consonants = p.role_free_stem_consonants();
+            if !consonants.is_empty() {
+                let key = format!("c:{consonants}");
                 if !consonant_keys.contains(&key) {
                     consonant_keys.push(key);
                 }
@@ -108,6 +117,7 @@ impl NameFeatures {
             part_keys,
             consonant_keys,
             part_latin,
+            part_prefixes,
             prepared,
         })
     }

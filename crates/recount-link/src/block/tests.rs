@@ -266,8 +266,10 @@ fn a_large_block_is_split_by_the_event_time() {
     records.extend(namesakes(1, 29, None));
     let (ds, b) = pairs_of(&records);
     let name_pair = rule(&b, "name_pair");
-    assert_eq!(name_pair.refined_blocks, 1);
-    assert_eq!(name_pair.unrefined_records, 1);
+    // Three blocks of the same records, each split: the two parts' keys, and each part's key
+    // with the other part's first letters.
+    assert_eq!(name_pair.refined_blocks, 3);
+    assert_eq!(name_pair.unrefined_records, 3);
     // Only namesakes stopped about the same time are compared: 15·14/2 + 14·13/2.
     assert_eq!(name_pair.pairs, 105 + 91);
     for p in &b.pairs {
@@ -295,9 +297,10 @@ fn a_part_of_a_split_block_over_its_cap_is_skipped_and_reported() {
     let ds = Dataset::from_records(&records, &DedupePolicy::default());
     let b = block(&ds, cfg);
     let name_pair = rule(&b, "name_pair");
-    // Nothing compared; one skipped part per period the (widened) event falls in.
+    // Nothing compared; in each of the name's three blocks (see above), one skipped part per
+    // period the (widened) event falls in.
     assert_eq!(name_pair.pairs, 0);
-    assert!((1..=2).contains(&name_pair.skipped_blocks), "{name_pair:?}");
+    assert!((3..=6).contains(&name_pair.skipped_blocks), "{name_pair:?}");
     let warnings = b.warnings(cfg);
     assert!(
         warnings
@@ -306,4 +309,53 @@ fn a_part_of_a_split_block_over_its_cap_is_skipped_and_reported() {
                 && w.contains("a part of it over 15 records is skipped")),
         "{warnings:?}"
     );
+}
+
+/// A record told by a hotline or a channel: a full name in one field, an age, an event.
+fn told(src: &str, name: &str, age: &str, event_date: &str) -> Record {
+    let mut r = Record::new(src, "1");
+    r.name = Some(name.into());
+    r.age = age.parse().ok();
+    r.event = recount_types::EventVocabulary::default()
+        .term("exit_refused")
+        .ok();
+    r.event_date = event_date.parse().ok();
+    r
+}
+
+#[test]
+fn a_name_read_in_the_other_order_keeps_its_keys() {
+    // `Эркин Осмонов` in one field: the parser takes Эркин (-ин, like Пушкин) for the surname.
+    // The lawyers' record has the fields filled in. Without a birth year on the channel's
+    // side, only the two parts' keys can pair them, and those must not depend on the role.
+    let a = told("kg_channel", "Эркин Осмонов", "40-49", "2022-10");
+    let mut b = record("lawyers", "1", "Эркин", "Осмонов", "1974-10-03", "");
+    b.patronymic = Some("Суйунбекович".into());
+    let ds = Dataset::from_records(&[a, b], &DedupePolicy::default());
+    let (pairs, _) = rule_pairs(&ds, BlockingRule::NamePair, BlockingConfig::default());
+    assert_eq!(pairs, vec![Pair::new(0, 1)]);
+}
+
+#[test]
+fn a_typo_later_in_one_part_leaves_the_other_part_and_the_first_letters() {
+    // Влаислав for Владислав: the given names' keys and consonants differ; the surname and
+    // the given name's first three letters still meet. Another Kopylov (Виктор) does not.
+    let a = told("media", "Владислав Копылов", "27", "2023-02-20");
+    let b = told("families", "Копылов Влаислав Павлович", "20-29", "2023-02");
+    let c = told("lawyers", "Виктор Копылов", "20-29", "2023-02");
+    let ds = Dataset::from_records(&[a, b, c], &DedupePolicy::default());
+    let (pairs, _) = rule_pairs(&ds, BlockingRule::NamePair, BlockingConfig::default());
+    assert_eq!(pairs, vec![Pair::new(0, 1)]);
+}
+
+#[test]
+fn a_told_age_a_year_off_still_meets_the_birth_year() {
+    // Told "48" on 3 October 2022 (born 1973–74); the lawyers have the passport: 1975. A
+    // Zamir Esengulov born 1979 is too far.
+    let a = told("hotline", "Эсенгулов Замир", "48", "2022-10-03");
+    let b = record("lawyers", "1", "Замир", "Эсенгулов", "1975-01-23", "");
+    let c = record("lawyers", "2", "Замир", "Эсенгулов", "1979-06-01", "");
+    let ds = Dataset::from_records(&[a, b, c], &DedupePolicy::default());
+    let (pairs, _) = rule_pairs(&ds, BlockingRule::NamePair, BlockingConfig::default());
+    assert_eq!(pairs, vec![Pair::new(0, 1)]);
 }

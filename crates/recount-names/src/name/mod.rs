@@ -119,6 +119,28 @@ impl NamePart {
         &self.stem_consonants
     }
 
+    /// The stem this part would have as a family name, whatever role it was given: its
+    /// skeleton without patronymic, surname or joined-particle endings (a family name's
+    /// [`stem`](Self::stem)). Blocking keys built from it do not depend on a guessed role: in
+    /// `Эркин Осмонов` the parser may take Эркин (-ин) for the surname, while a record with the
+    /// fields filled in calls it the given name; both give `erk` and `osmon`.
+    pub fn role_free_stem(&self) -> &str {
+        if self.role == Role::Given {
+            morph::stem(&self.skeleton)
+        } else {
+            &self.stem
+        }
+    }
+
+    /// The consonants of [`role_free_stem`](Self::role_free_stem) (empty when fewer than three).
+    pub fn role_free_stem_consonants(&self) -> std::borrow::Cow<'_, str> {
+        if self.role == Role::Given {
+            std::borrow::Cow::Owned(fold::consonants(morph::stem(&self.skeleton)))
+        } else {
+            std::borrow::Cow::Borrowed(&self.stem_consonants)
+        }
+    }
+
     fn new(text: &str, position: usize) -> NamePart {
         let (exact, script) = fold::clean(text);
         let mut latin = String::with_capacity(exact.len() + 4);
