@@ -84,10 +84,17 @@ impl Comparison {
             Comparison::Residence => &["exact", "similar_high", "similar", "different"],
             Comparison::Citizenship => &["origin_same", "overlap", "disjoint"],
             Comparison::Document => &["exact", "one_edit", "different"],
+            // The event's term, time and place together: a crossing or a recruitment office
+            // is shared by many people at the same time, so the place is evidence only beside
+            // the time it goes with (one comparison, not two that would count it twice).
             Comparison::Event => &[
+                "same_event_same_day_same_place",
                 "same_event_same_day",
+                "same_event_overlapping_same_place",
                 "same_event_overlapping",
+                "same_event_same_time_same_place",
                 "same_event_same_time",
+                "same_event_same_place",
                 "same_event",
                 "same_time_other_event",
                 "different",
@@ -432,16 +439,31 @@ fn event_level(ds: &Dataset, i: usize, j: usize) -> u8 {
     let near = |slack: i32| have_dates && wa.0 - slack <= wb.1 && wb.0 - slack <= wa.1;
     let same = have_terms && ea == eb;
     let narrow = |w: (i32, i32)| w.1 - w.0 < EVENT_DAY_WIDTH;
+    // Each level of the same event comes in two: the same place (both known and alike), and
+    // not (different, or not known on both sides).
+    let place = |level: u8| {
+        if same_place(ds, ds.event_place[i], ds.event_place[j]) {
+            level
+        } else {
+            level + 1
+        }
+    };
     match (same, near(EVENT_WINDOW_DAYS)) {
         // The same event on the same day (a day's slip either way: time zones, the night
         // crossing) is far stronger evidence than the same month.
-        (true, true) if narrow(wa) && narrow(wb) && near(1) => 1,
-        (true, true) if near(0) => 2,
-        (true, true) => 3,
-        (true, false) => 4,
-        (false, true) => 5,
-        (false, false) => 6,
+        (true, true) if narrow(wa) && narrow(wb) && near(1) => place(1),
+        (true, true) if near(0) => place(3),
+        (true, true) => place(5),
+        (true, false) => place(7),
+        (false, true) => 9,
+        (false, false) => 10,
     }
+}
+
+/// Whether two event places are known and name the same place: equal once normalised, or
+/// most of their words alike (`Петухово (Курганская обл.)` and `Petukhovo crossing`).
+fn same_place(ds: &Dataset, a: u32, b: u32) -> bool {
+    matches!(place_level(ds, a, b, true), 1..=3)
 }
 
 #[cfg(test)]

@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 
 /// The `format` field of a saved model.
 pub const MODEL_FORMAT: &str = "recount-linkage-model";
-/// The version of the saved form; readers accept this version only.
-pub const MODEL_VERSION: u32 = 1;
+/// The version of the saved form. Version 1 (before the event comparison took in the event's
+/// place) is read too: its event levels start again from the defaults, everything else is kept
+/// with its history.
+pub const MODEL_VERSION: u32 = 2;
 
 /// How a value of a parameter was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,7 +152,7 @@ fn default_m(c: Comparison) -> &'static [f64] {
         Comparison::Residence => &[0.6, 0.15, 0.1, 0.15],
         Comparison::Citizenship => &[0.8, 0.15, 0.05],
         Comparison::Document => &[0.9, 0.06, 0.04],
-        Comparison::Event => &[0.3, 0.15, 0.1, 0.1, 0.05, 0.3],
+        Comparison::Event => &[0.2, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.3],
     }
 }
 
@@ -166,7 +168,7 @@ fn default_u(c: Comparison) -> Vec<f64> {
         Comparison::Residence => &[0.01, 0.01, 0.02],
         Comparison::Citizenship => &[0.3, 0.2],
         Comparison::Document => &[1e-6, 1e-5],
-        Comparison::Event => &[0.002, 0.01, 0.02, 0.2, 0.05],
+        Comparison::Event => &[0.001, 0.002, 0.005, 0.01, 0.005, 0.02, 0.05, 0.2, 0.05],
     };
     let mut u = u.to_vec();
     u.push(1.0 - u.iter().sum::<f64>());
@@ -221,10 +223,18 @@ impl Model {
             return Err(ModelError::WrongFormat(format));
         }
         let version = v.get("version").and_then(|f| f.as_u64()).unwrap_or(0) as u32;
-        if version != MODEL_VERSION {
+        if version != MODEL_VERSION && version != 1 {
             return Err(ModelError::UnsupportedVersion(version));
         }
-        let model: Model = serde_json::from_value(v)?;
+        let mut model: Model = serde_json::from_value(v)?;
+        if version == 1 {
+            // Version 1's event comparison had six levels, without the place.
+            let event = Comparison::Event.index();
+            if let Some(p) = model.comparisons.get_mut(event) {
+                *p = Model::default().comparisons[event].clone();
+            }
+            model.version = MODEL_VERSION;
+        }
         if model.comparisons.len() != COMPARISONS {
             return Err(ModelError::Mismatch(format!(
                 "{} comparisons, expected {COMPARISONS}",

@@ -1,6 +1,6 @@
-//! Place names (birth place, residence): one normal form for a place written in Cyrillic or
-//! Latin, with the English exonyms that transliteration alone does not reach (`Москва` =
-//! `Moscow`, `Ленинабад` = `Khujand`).
+//! Place names (birth place, residence, where the event happened): one normal form for a place
+//! written in Cyrillic or Latin, with the English exonyms that transliteration alone does not
+//! reach (`Москва` = `Moscow`, `Ленинабад` = `Khujand`, `DME` = `Домодедово`).
 
 use crate::name::latin_skeleton;
 
@@ -50,6 +50,25 @@ const NOISE: &[&str] = &[
     "край",
     "krai",
     "kray",
+    // What kind of place an event happened at: a border crossing, an airport, a recruitment
+    // office ("МАПП Петухово" = "Petukhovo crossing", "военкомат, Москва" = "recruitment
+    // office, Moscow"). Nobody's residence is one of these, so they are noise there too.
+    "мапп",
+    "кпп",
+    "пункт",
+    "пропуска",
+    "crossing",
+    "checkpoint",
+    "border",
+    "аэропорт",
+    "airport",
+    "военкомат",
+    "военный",
+    "комиссариат",
+    "recruitment",
+    "office",
+    "military",
+    "commissariat",
 ];
 
 /// Cyrillic spellings (lower case) whose English form differs from their transliteration, and
@@ -127,6 +146,14 @@ const EXONYMS: &[(&str, &str)] = &[
     ("казан", "kazan"),
     ("нижний новгород", "nizhny novgorod"),
     ("горький", "nizhny novgorod"),
+    // Moscow's and Saint Petersburg's airports by their codes.
+    ("svo", "sheremetyevo"),
+    ("шереметьево", "sheremetyevo"),
+    ("vko", "vnukovo"),
+    ("dme", "domodedovo"),
+    ("led", "pulkovo"),
+    ("украина", "ukraine"),
+    ("україна", "ukraine"),
     ("россия", "russia"),
     ("рф", "russia"),
     ("кыргызстан", "kyrgyzstan"),
@@ -149,7 +176,8 @@ const EXONYMS: &[(&str, &str)] = &[
 /// whole text and to each comma-separated part), then the name engine's Latin skeleton. Empty
 /// when nothing is left.
 pub fn normalise_place(text: &str) -> String {
-    let lower = text.trim().to_lowercase();
+    // "а/п" (аэропорт) before the split at '/', which would leave two letters.
+    let lower = text.trim().to_lowercase().replace("а/п", " ");
     let mut parts = Vec::new();
     for part in lower.split([',', ';', '/']) {
         let words: Vec<&str> = part
@@ -234,6 +262,25 @@ mod tests {
         }
         check("Маскав", "Kazan", false);
         check("Екб", "Novosibirsk", false);
+    }
+
+    /// Where an event happened, as the hotline, the lawyers and the media write it.
+    #[test]
+    fn crossings_airports_and_recruitment_offices_meet() {
+        for (a, b) in [
+            ("МАПП Петухово", "Petukhovo crossing"),
+            ("КПП Петухово", "Petukhovo"),
+            ("DME", "аэропорт Домодедово"),
+            ("SVO", "Sheremetyevo airport"),
+            ("а/п Внуково", "Vnukovo airport"),
+            ("военкомат, Москва", "recruitment office, Moscow"),
+            ("Украина", "Ukraine"),
+        ] {
+            check(a, b, true);
+        }
+        check("МАПП Петухово", "МАПП Троицк", false);
+        check("военкомат, Москва", "военкомат, Казань", false);
+        check("DME", "SVO", false);
     }
 
     #[test]

@@ -111,6 +111,9 @@ pub struct Dataset {
     pub(crate) sex: Vec<Option<Sex>>,
     pub(crate) birth_place: Vec<u32>,
     pub(crate) residence: Vec<u32>,
+    /// Where the event happened (a crossing, a recruitment office), normalised like the
+    /// other places.
+    pub(crate) event_place: Vec<u32>,
     pub(crate) places: Pool,
     pub(crate) countries: Vec<u32>,
     pub(crate) origin: Vec<Option<CountryCode>>,
@@ -138,6 +141,7 @@ pub struct DatasetBuilder {
     sex: Vec<Option<Sex>>,
     birth_place: Vec<u32>,
     residence: Vec<u32>,
+    event_place: Vec<u32>,
     places: Pool,
     place_cache: HashMap<String, u32>,
     countries: Vec<u32>,
@@ -214,6 +218,8 @@ impl DatasetBuilder {
         self.birth_place.push(bp);
         let res = self.place(r.residence.as_deref());
         self.residence.push(res);
+        let at = self.place(r.place.as_deref());
+        self.event_place.push(at);
 
         let mut set: Vec<CountryCode> = r.citizenship.clone();
         set.extend(r.origin);
@@ -328,6 +334,7 @@ impl DatasetBuilder {
             sex,
             birth_place: self.birth_place,
             residence: self.residence,
+            event_place: self.event_place,
             places: self.places,
             countries: self.countries,
             origin: self.origin,

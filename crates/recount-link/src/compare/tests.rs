@@ -151,6 +151,50 @@ fn event_levels_tell_the_same_day_from_the_same_month() {
 }
 
 #[test]
+fn the_event_place_splits_each_level_of_the_same_event() {
+    let vocab = recount_types::EventVocabulary::default();
+    let rows = [
+        ("exit_refused", "2022-09-25", Some("МАПП Петухово")),
+        ("exit_refused", "2022-09-25", Some("Petukhovo crossing")),
+        ("exit_refused", "2022-09-25", Some("МАПП Троицк")),
+        ("exit_refused", "2022-09-25", None),
+        ("exit_refused", "2022-09", Some("КПП Петухово")),
+        (
+            "exit_refused",
+            "2023-02-01",
+            Some("Петухово (Курганская обл.)"),
+        ),
+        ("summoned", "2022-09-25", Some("МАПП Петухово")),
+    ];
+    let records: Vec<Record> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, (term, date, place))| {
+            let mut r = Record::new(format!("s{k}"), "1");
+            r.event = Some(vocab.term(term).unwrap());
+            r.event_date = Some(date.parse().unwrap());
+            r.place = place.map(str::to_owned);
+            r
+        })
+        .collect();
+    let ds = Dataset::from_records(&records, &DedupePolicy::default());
+    let level = |i: u32, j: u32| {
+        Comparison::Event.level_label(compare(&ds, i, j)[Comparison::Event.index()])
+    };
+    assert_eq!(level(0, 1), "same_event_same_day_same_place", "two scripts");
+    assert_eq!(level(0, 2), "same_event_same_day", "another crossing");
+    assert_eq!(level(0, 3), "same_event_same_day", "a place not told");
+    assert_eq!(level(0, 4), "same_event_overlapping_same_place");
+    assert_eq!(
+        level(0, 5),
+        "same_event_same_place",
+        "with its region, months later"
+    );
+    // Another event at the same place is no stronger than another event.
+    assert_eq!(level(0, 6), "same_time_other_event");
+}
+
+#[test]
 fn a_misspelt_shared_part_beside_a_changed_one_is_one_part() {
     let ds = dataset(&[
         ("a", "1", Some("Jacinta Bastiaans"), None, None, None),
