@@ -366,6 +366,12 @@ fn skeleton_into(s: &[u8], p1: &mut Vec<u8>, p2: &mut Vec<u8>, out: &mut String)
         } else if at(i, b"kh") {
             p1.push(b'h');
             i += 2;
+        } else if i > 0 && (at(i, b"ngg") || at(i, b"ng")) {
+            // Kyrgyz and Kazakh ң: `ng` in Latin and in the any-ascii transliteration, н in
+            // Russian spelling (Жеңишбек, Jengishbek, Женишбек), нг before г (Чыңгыз, Чингиз,
+            // Chyngyz). Not at the start of a word (the surname Ng must not become an initial).
+            p1.push(b'n');
+            i += if at(i, b"ngg") { 3 } else { 2 };
         } else if at(i, b"gh") {
             p1.push(b'g');
             i += 2;
