@@ -385,7 +385,8 @@ fn token_similarity(x: &str, y: &str) -> f64 {
     for s in x.split(' ').filter(|t| !t.is_empty()) {
         na += 1;
         if y.split(' ').any(|t| {
-            t == s || (t.len() > 2 && s.len() > 2 && recount_names::jaro_winkler(s, t) >= 0.9)
+            t == s
+                || (t.len() > 2 && s.len() > 2 && recount_names::jaro_winkler_at_least(s, t, 0.9))
         }) {
             matched += 1;
         }

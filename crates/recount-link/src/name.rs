@@ -185,7 +185,7 @@ impl NameFeatures {
             return true;
         }
         let (la, lb) = (&self.part_latin[i], &other.part_latin[j]);
-        la.len() >= 4 && lb.len() >= 4 && recount_names::jaro_winkler(la, lb) >= PART_TYPO_JW
+        la.len() >= 4 && lb.len() >= 4 && recount_names::jaro_winkler_at_least(la, lb, PART_TYPO_JW)
     }
 }
 

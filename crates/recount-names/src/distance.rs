@@ -273,6 +273,13 @@ mod tests {
                     jaro_winkler_bound(a.as_bytes(), b.as_bytes(), &letters(a), &letters(b));
                 let jw = jaro_winkler(a.as_bytes(), b.as_bytes());
                 assert!(bound + 1e-9 >= jw, "{a}/{b}: bound {bound} < jw {jw}");
+                for min in [0.8, 0.9, 0.95] {
+                    assert_eq!(
+                        crate::jaro_winkler_at_least(a, b, min),
+                        jw >= min,
+                        "{a}/{b}"
+                    );
+                }
             }
         }
     }

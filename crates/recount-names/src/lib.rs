@@ -86,3 +86,16 @@ pub use name::{NameOrder, NamePart, PreparedName, Role, RoleHint};
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     distance::jaro_winkler(a.as_bytes(), b.as_bytes())
 }
+
+/// Whether [`jaro_winkler`] of `a` and `b` is at least `min`, without computing it where the
+/// letters the two have in common already rule it out (most pairs of different words).
+///
+/// ```
+/// assert!(recount_names::jaro_winkler_at_least("jacinta", "jacina", 0.9));
+/// assert!(!recount_names::jaro_winkler_at_least("jacinta", "bakyt", 0.9));
+/// ```
+pub fn jaro_winkler_at_least(a: &str, b: &str, min: f64) -> bool {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    distance::jaro_winkler_bound(x, y, &distance::letters(a), &distance::letters(b)) >= min
+        && distance::jaro_winkler(x, y) >= min
+}
