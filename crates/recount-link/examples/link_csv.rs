@@ -281,6 +281,7 @@ fn read_records(path: &str) -> Result<Vec<Record>, Box<dyn Error>> {
         c("event"),
         c("event_date"),
     );
+    let place = c("place");
     let mut out = Vec::new();
     for row in rd.records() {
         let row = row?;
@@ -307,6 +308,7 @@ fn read_records(path: &str) -> Result<Vec<Record>, Box<dyn Error>> {
         r.residence = s(res);
         r.event = get(event).and_then(|v| serde_json::from_value(v.into()).ok());
         r.event_date = get(edate).and_then(|v| v.parse().ok());
+        r.place = s(place);
         out.push(r);
     }
     Ok(out)
