@@ -1,8 +1,13 @@
-//! Links a Records CSV file in memory against its truth file and prints pairwise precision,
-//! recall and F1, blocking recall, the time of every step and the peak memory (VmHWM). The
-//! linkage benchmark (bench/linkage/run.py) uses it for recount's side; FEBRL4 is written there.
+//! Links a Records CSV file in memory and prints the time of every step and the peak memory
+//! (VmHWM). The linkage benchmark (bench/linkage/run.py) uses it for recount's side, and scores
+//! the persons it writes against the truth itself; FEBRL4 is written there.
 //!
-//! cargo run --release -p recount-link --example link_csv -- RECORDS.csv TRUTH.csv [--dedupe S,..] [--missed OUT.csv] [--out PERSONS.csv]
+//! cargo run --release -p recount-link --example link_csv -- RECORDS.csv TRUTH.csv [--dedupe S,..] [--out PERSONS.csv] [--diagnose] [--missed OUT.csv]
+//!
+//! `--diagnose` reads TRUTH.csv and prints pairwise precision, recall and F1, the blocking
+//! recall, the commonest comparison patterns among wrongly scored pairs and the trained m, u
+//! and weights (`--missed` writes the true pairs never proposed). Without it the truth file is
+//! not read, so that the benchmark's time and memory are the linkage's alone.
 //!
 //! The last line printed is one JSON object (stage times in ms, candidate pairs, persons,
 //! warnings, peak memory) for bench/linkage/run.py.
@@ -26,6 +31,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut dedupe: Vec<SourceName> = Vec::new();
     let mut missed_out = None;
     let mut persons_out = None;
+    let mut diagnose = false;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -39,30 +45,18 @@ fn main() -> Result<(), Box<dyn Error>> {
                     .collect()
             }
             "--missed" => missed_out = Some(it.next().ok_or("--missed needs a value")?.clone()),
+            "--diagnose" => diagnose = true,
             "--out" => persons_out = Some(it.next().ok_or("--out needs a value")?.clone()),
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
     let t_all = Instant::now();
     let records = read_records(records_path)?;
-    let mut truth: HashMap<(String, String), String> = HashMap::new();
-    let mut tr = csv::Reader::from_path(truth_path)?;
-    for row in tr.records() {
-        let row = row?;
-        truth.insert((row[0].to_owned(), row[1].to_owned()), row[2].to_owned());
-    }
     let sources: BTreeSet<SourceName> = records.iter().map(|r| r.source.clone()).collect();
     let policy = DedupePolicy::standalone(dedupe, &sources);
     let t = Instant::now();
     let ds = Dataset::from_records(&records, &policy);
     let prepare = t.elapsed();
-    let true_of: Vec<&str> = (0..ds.len() as u32)
-        .map(|i| {
-            truth
-                .get(&(ds.source_of(i).to_string(), ds.record_id(i).to_owned()))
-                .map_or("", String::as_str)
-        })
-        .collect();
     drop(records);
     let run = link(&ds, &Model::default(), &[], &LinkConfig::with_seed(42));
     let total = t_all.elapsed();
@@ -87,6 +81,76 @@ fn main() -> Result<(), Box<dyn Error>> {
     for w in &run.warnings {
         println!("warning: {w}");
     }
+    if diagnose {
+        let mut truth: HashMap<(String, String), String> = HashMap::new();
+        let mut tr = csv::Reader::from_path(truth_path)?;
+        for row in tr.records() {
+            let row = row?;
+            truth.insert((row[0].to_owned(), row[1].to_owned()), row[2].to_owned());
+        }
+        let true_of: Vec<&str> = (0..ds.len() as u32)
+            .map(|i| {
+                truth
+                    .get(&(ds.source_of(i).to_string(), ds.record_id(i).to_owned()))
+                    .map_or("", String::as_str)
+            })
+            .collect();
+        print_diagnostics(&ds, &run, &true_of, missed_out.as_deref())?;
+    }
+    let hwm = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_owned())
+        })
+        .and_then(|k| k.parse::<f64>().ok())
+        .map_or(f64::NAN, |k| k / 1024.0);
+    println!("peak memory (VmHWM) {hwm:.0} MiB");
+    if let Some(path) = persons_out {
+        let mut w = csv::Writer::from_path(path)?;
+        w.write_record(["source", "record_id", "person_id"])?;
+        for i in 0..ds.len() as u32 {
+            w.write_record([
+                ds.source_of(i).as_str(),
+                ds.record_id(i),
+                &run.clustering.cluster_of[i as usize].to_string(),
+            ])?;
+        }
+        w.flush()?;
+    }
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    let summary = serde_json::json!({
+        "timings_ms": {
+            "prepare": ms(prepare),
+            "block": ms(tm.block),
+            "compare": ms(tm.compare),
+            "train": ms(tm.train),
+            "score": ms(tm.score),
+            "cluster": ms(tm.cluster),
+        },
+        "candidate_pairs": run.blocking.pairs.len(),
+        "persons": run.clustering.persons(),
+        "clustering": {"method": format!("{:?}", run.clustering.method)},
+        "training": {"status": match run.training {
+            recount_link::TrainingOutcome::Trained(_) => "trained",
+            recount_link::TrainingOutcome::KeptPrevious(_) => "kept_previous",
+        }},
+        "warnings": run.warnings,
+        "peak_mib": hwm,
+    });
+    println!("{summary}");
+    Ok(())
+}
+
+/// Blocking recall, scored errors by comparison pattern, pairwise precision, recall and F1, and
+/// the trained model, against the truth.
+fn print_diagnostics(
+    ds: &Dataset,
+    run: &recount_link::LinkRun,
+    true_of: &[&str],
+    missed_out: Option<&str>,
+) -> Result<(), Box<dyn Error>> {
     // Truth pairs (linkable ones only).
     let mut by_person: HashMap<&str, Vec<u32>> = HashMap::new();
     for (i, t) in true_of.iter().enumerate() {
@@ -177,7 +241,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut both: HashMap<(u32, &str), u64> = HashMap::new();
     let mut pred: HashMap<u32, u64> = HashMap::new();
     let mut tru: HashMap<&str, u64> = HashMap::new();
-    for (&c, &t) in run.clustering.cluster_of.iter().zip(&true_of) {
+    for (&c, &t) in run.clustering.cluster_of.iter().zip(true_of) {
         *both.entry((c, t)).or_default() += 1;
         *pred.entry(c).or_default() += 1;
         *tru.entry(t).or_default() += 1;
@@ -210,49 +274,6 @@ fn main() -> Result<(), Box<dyn Error>> {
             .collect();
         println!("  {}: {}", c.comparison, ws.join(", "));
     }
-    let hwm = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_owned())
-        })
-        .and_then(|k| k.parse::<f64>().ok())
-        .map_or(f64::NAN, |k| k / 1024.0);
-    println!("peak memory (VmHWM) {hwm:.0} MiB");
-    if let Some(path) = persons_out {
-        let mut w = csv::Writer::from_path(path)?;
-        w.write_record(["source", "record_id", "person_id"])?;
-        for i in 0..ds.len() as u32 {
-            w.write_record([
-                ds.source_of(i).as_str(),
-                ds.record_id(i),
-                &run.clustering.cluster_of[i as usize].to_string(),
-            ])?;
-        }
-        w.flush()?;
-    }
-    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-    let summary = serde_json::json!({
-        "timings_ms": {
-            "prepare": ms(prepare),
-            "block": ms(tm.block),
-            "compare": ms(tm.compare),
-            "train": ms(tm.train),
-            "score": ms(tm.score),
-            "cluster": ms(tm.cluster),
-        },
-        "candidate_pairs": run.blocking.pairs.len(),
-        "persons": run.clustering.persons(),
-        "clustering": {"method": format!("{:?}", run.clustering.method)},
-        "training": {"status": match run.training {
-            recount_link::TrainingOutcome::Trained(_) => "trained",
-            recount_link::TrainingOutcome::KeptPrevious(_) => "kept_previous",
-        }},
-        "warnings": run.warnings,
-        "peak_mib": hwm,
-    });
-    println!("{summary}");
     Ok(())
 }
 
