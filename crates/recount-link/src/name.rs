@@ -75,8 +75,8 @@ impl NameFeatures {
             return None;
         }
         // One key per core part: its alias group where it has one (Muhammad = Magomed), else its
-        // stem (Asanov = Asanova = Asan uulu; for given names the stem is the skeleton); and
-        // its stem's consonants.
+        // stem as a family name's (Asanov = Asanova = Asan uulu; Эркин gives `erk` as a given
+        // name too); and that stem's consonants.
         let mut part_keys: Vec<String> = Vec::new();
         let mut part_latin: Vec<String> = Vec::new();
         let mut part_prefixes: Vec<String> = Vec::new();
