@@ -205,8 +205,7 @@ const MAX_PARTS: usize = 5;
 const WEAK: u32 = 1 << 31;
 
 /// A record's birth years (its own, or a narrow range implied by an age, widened by a year on
-/// each side when `widen`) and, with a full
-/// birth date, its month and day.
+/// each side when `widen`) and, with a full birth date, its month and day.
 struct BirthKeys {
     years: Vec<u16>,
     month_day: Option<(u8, u8)>,
@@ -220,9 +219,9 @@ fn birth_keys(ds: &Dataset, i: usize, widen: bool) -> BirthKeys {
         },
         None => match ds.implied_birth[i] {
             // A told age is often a year off (the teller's rounding, a birthday not yet
-            // reached): one year more on each side where two name parts agree as well (with
-            // one part, the widening made a million records' candidate pairs a third more for
-            // a thousand more true pairs).
+            // reached): one year more on each side where two name parts agree as well. With
+            // one part, the widening made a million records' candidate pairs a fifth more
+            // (46.5 M against 38.8 M) and found fewer true pairs (more blocks over the cap).
             (a, b) if a > 0 && b >= a && b - a <= 2 => BirthKeys {
                 years: (a - u16::from(widen)..=b + u16::from(widen)).collect(),
                 month_day: None,
