@@ -107,34 +107,42 @@ fn places_and_documents_compare_across_scripts_and_forms() {
     );
 }
 
-#[test]
-fn event_levels_tell_the_same_day_from_the_same_month() {
+/// One record per row (event term, event date, where), each from its own source.
+fn events(rows: &[(&str, &str, Option<&str>)]) -> Dataset {
     let vocab = recount_types::EventVocabulary::default();
-    let rows = [
-        ("exit_refused", "2022-09-25"),
-        ("exit_refused", "2022-09-26"),
-        ("exit_refused", "2022-09"),
-        ("exit_refused", "2022-10-20"),
-        ("exit_refused", "2023-02-01"),
-        ("summoned", "2022-09-25"),
-        ("summoned", "2023-03-01"),
-        ("exit_refused", "2022-09-24/2022-09-26"),
-        ("exit_refused", "2022-09-01/2022-09-30"),
-    ];
     let records: Vec<Record> = rows
         .iter()
         .enumerate()
-        .map(|(k, (term, date))| {
+        .map(|(k, (term, date, place))| {
             let mut r = Record::new(format!("s{k}"), "1");
             r.event = Some(vocab.term(term).unwrap());
             r.event_date = Some(date.parse().unwrap());
+            r.place = place.map(str::to_owned);
             r
         })
         .collect();
-    let ds = Dataset::from_records(&records, &DedupePolicy::default());
-    let level = |i: u32, j: u32| {
-        Comparison::Event.level_label(compare(&ds, i, j)[Comparison::Event.index()])
-    };
+    Dataset::from_records(&records, &DedupePolicy::default())
+}
+
+/// The event level of records `i` and `j`.
+fn event_level(ds: &Dataset, i: u32, j: u32) -> &'static str {
+    Comparison::Event.level_label(compare(ds, i, j)[Comparison::Event.index()])
+}
+
+#[test]
+fn event_levels_tell_the_same_day_from_the_same_month() {
+    let ds = events(&[
+        ("exit_refused", "2022-09-25", None),
+        ("exit_refused", "2022-09-26", None),
+        ("exit_refused", "2022-09", None),
+        ("exit_refused", "2022-10-20", None),
+        ("exit_refused", "2023-02-01", None),
+        ("summoned", "2022-09-25", None),
+        ("summoned", "2023-03-01", None),
+        ("exit_refused", "2022-09-24/2022-09-26", None),
+        ("exit_refused", "2022-09-01/2022-09-30", None),
+    ]);
+    let level = |i, j| event_level(&ds, i, j);
     assert_eq!(level(0, 1), "same_event_same_day", "a day apart");
     assert_eq!(level(0, 7), "same_event_same_day", "a three-day range");
     assert_eq!(level(0, 2), "same_event_overlapping", "a day in its month");
@@ -152,8 +160,7 @@ fn event_levels_tell_the_same_day_from_the_same_month() {
 
 #[test]
 fn the_event_place_splits_each_level_of_the_same_event() {
-    let vocab = recount_types::EventVocabulary::default();
-    let rows = [
+    let ds = events(&[
         ("exit_refused", "2022-09-25", Some("МАПП Петухово")),
         ("exit_refused", "2022-09-25", Some("Petukhovo crossing")),
         ("exit_refused", "2022-09-25", Some("МАПП Троицк")),
@@ -165,22 +172,8 @@ fn the_event_place_splits_each_level_of_the_same_event() {
             Some("Петухово (Курганская обл.)"),
         ),
         ("summoned", "2022-09-25", Some("МАПП Петухово")),
-    ];
-    let records: Vec<Record> = rows
-        .iter()
-        .enumerate()
-        .map(|(k, (term, date, place))| {
-            let mut r = Record::new(format!("s{k}"), "1");
-            r.event = Some(vocab.term(term).unwrap());
-            r.event_date = Some(date.parse().unwrap());
-            r.place = place.map(str::to_owned);
-            r
-        })
-        .collect();
-    let ds = Dataset::from_records(&records, &DedupePolicy::default());
-    let level = |i: u32, j: u32| {
-        Comparison::Event.level_label(compare(&ds, i, j)[Comparison::Event.index()])
-    };
+    ]);
+    let level = |i, j| event_level(&ds, i, j);
     assert_eq!(level(0, 1), "same_event_same_day_same_place", "two scripts");
     assert_eq!(level(0, 2), "same_event_same_day", "another crossing");
     assert_eq!(level(0, 3), "same_event_same_day", "a place not told");
