@@ -28,7 +28,7 @@ pub enum Comparison {
 pub const COMPARISONS: usize = 9;
 
 /// The most codes one comparison can take (null and its levels), for fixed-size tables.
-pub(crate) const MAX_CODES: usize = 12;
+pub(crate) const MAX_CODES: usize = 13;
 
 /// One pair's comparison vector: per comparison, 0 for null or the level's position plus one.
 pub type Gamma = [u8; COMPARISONS];
@@ -94,8 +94,10 @@ impl Comparison {
                 "same_event_overlapping",
                 "same_event_same_time_same_place",
                 "same_event_same_time",
-                "same_event_same_place",
-                "same_event",
+                "same_event_undated_same_place",
+                "same_event_undated",
+                "same_event_other_time",
+                "summons_then_other_event",
                 "same_time_other_event",
                 "different",
             ],
@@ -455,10 +457,33 @@ fn event_level(ds: &Dataset, i: usize, j: usize) -> u8 {
         (true, true) if narrow(wa) && narrow(wb) && near(1) => place(1),
         (true, true) if near(0) => place(3),
         (true, true) => place(5),
-        (true, false) => place(7),
-        (false, true) => 9,
-        (false, false) => 10,
+        // One side without a date says nothing about the time; dates months apart speak
+        // against the same event.
+        (true, false) if !have_dates => place(7),
+        (true, false) => 9,
+        (false, _) if follows_summons(ds, i, j) => 10,
+        (false, true) => 11,
+        (false, false) => 12,
     }
+}
+
+/// Days after a summons within which another event may follow from it.
+const AFTER_SUMMONS_DAYS: i32 = 92;
+
+/// Whether one record tells of a summons and the other of another event dated in the three
+/// months from it: the order things happen in (a summons, then a ban on leaving, threats or
+/// deployment), so two sources telling one person's story each tell a different step of it.
+fn follows_summons(ds: &Dataset, i: usize, j: usize) -> bool {
+    let (wa, wb) = (ds.event_window[i], ds.event_window[j]);
+    if ds.summons == NONE || wa.0 == i32::MIN || wb.0 == i32::MIN {
+        return false;
+    }
+    let after = |summons: (i32, i32), other: (i32, i32)| {
+        other.1 >= summons.0 && other.0 <= summons.1 + AFTER_SUMMONS_DAYS
+    };
+    let (ea, eb) = (ds.event[i], ds.event[j]);
+    (ea == ds.summons && eb != NONE && eb != ea && after(wa, wb))
+        || (eb == ds.summons && ea != NONE && ea != eb && after(wb, wa))
 }
 
 /// Whether two event places are known and name the same place: equal once normalised, or

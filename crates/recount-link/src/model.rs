@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 
 /// The `format` field of a saved model.
 pub const MODEL_FORMAT: &str = "recount-linkage-model";
-/// The version of the saved form. Version 1 (before the event comparison took in the event's
-/// place) is read too: its event levels start again from the defaults, everything else is kept
-/// with its history.
-pub const MODEL_VERSION: u32 = 2;
+/// The version of the saved form. Versions 1 (before the event comparison took in the event's
+/// place) and 2 (before it told an undated event from one months away, and a summons from the
+/// events that follow it) are read too: their event levels start again from the defaults,
+/// everything else is kept with its history.
+pub const MODEL_VERSION: u32 = 3;
 
 /// How a value of a parameter was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,7 +153,9 @@ fn default_m(c: Comparison) -> &'static [f64] {
         Comparison::Residence => &[0.6, 0.15, 0.1, 0.15],
         Comparison::Citizenship => &[0.8, 0.15, 0.05],
         Comparison::Document => &[0.9, 0.06, 0.04],
-        Comparison::Event => &[0.2, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.3],
+        Comparison::Event => &[
+            0.2, 0.1, 0.1, 0.05, 0.05, 0.05, 0.03, 0.03, 0.03, 0.05, 0.05, 0.26,
+        ],
     }
 }
 
@@ -168,7 +171,9 @@ fn default_u(c: Comparison) -> Vec<f64> {
         Comparison::Residence => &[0.01, 0.01, 0.02],
         Comparison::Citizenship => &[0.3, 0.2],
         Comparison::Document => &[1e-6, 1e-5],
-        Comparison::Event => &[0.001, 0.002, 0.005, 0.01, 0.005, 0.02, 0.05, 0.2, 0.05],
+        Comparison::Event => &[
+            0.001, 0.002, 0.005, 0.01, 0.005, 0.02, 0.02, 0.1, 0.1, 0.1, 0.05,
+        ],
     };
     let mut u = u.to_vec();
     u.push(1.0 - u.iter().sum::<f64>());
@@ -223,12 +228,13 @@ impl Model {
             return Err(ModelError::WrongFormat(format));
         }
         let version = v.get("version").and_then(|f| f.as_u64()).unwrap_or(0) as u32;
-        if version != MODEL_VERSION && version != 1 {
+        if !(1..=MODEL_VERSION).contains(&version) {
             return Err(ModelError::UnsupportedVersion(version));
         }
         let mut model: Model = serde_json::from_value(v)?;
-        if version == 1 {
-            // Version 1's event comparison had six levels, without the place.
+        if version < MODEL_VERSION {
+            // Version 1's event comparison had six levels, without the place; version 2's
+            // had ten.
             let event = Comparison::Event.index();
             if let Some(p) = model.comparisons.get_mut(event) {
                 *p = Model::default().comparisons[event].clone();

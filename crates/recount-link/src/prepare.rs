@@ -124,6 +124,9 @@ pub struct Dataset {
     pub(crate) events: Pool,
     /// The event's window as days since 1970 (first, last), or (i32::MIN, i32::MIN).
     pub(crate) event_window: Vec<(i32, i32)>,
+    /// The id in `events` of the term `summoned`, or [`NONE`]: a summons is what other events
+    /// follow (see the event comparison).
+    pub(crate) summons: u32,
 }
 
 /// Builds a [`Dataset`] one record at a time (records need not all be in memory at once).
@@ -342,6 +345,7 @@ impl DatasetBuilder {
             document: self.document,
             documents: self.documents,
             event: self.event,
+            summons: self.events.index.get("summoned").copied().unwrap_or(NONE),
             events: self.events,
             event_window: self.event_window,
         }

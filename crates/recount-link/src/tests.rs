@@ -151,7 +151,11 @@ fn the_model_round_trips_through_json_with_its_history() {
         Method::RandomSampling | Method::RandomSamplingBound
     ));
     assert!(Model::from_json("{\"format\":\"other\"}").is_err());
-    let newer = json.replacen("\"version\": 2", "\"version\": 99", 1);
+    let newer = json.replacen(
+        &format!("\"version\": {MODEL_VERSION}"),
+        "\"version\": 99",
+        1,
+    );
     assert!(matches!(
         Model::from_json(&newer),
         Err(ModelError::UnsupportedVersion(99))
@@ -159,30 +163,33 @@ fn the_model_round_trips_through_json_with_its_history() {
 }
 
 #[test]
-fn a_version_1_model_is_read_with_its_event_levels_started_again() {
+fn older_models_are_read_with_their_event_levels_started_again() {
     let (records, _) = two_lists(80);
     let (_, run) = run(&records, &[]);
-    // Version 1: six event levels, without the place.
-    let mut v: serde_json::Value = serde_json::from_str(&run.model.to_json()).unwrap();
-    v["version"] = 1.into();
-    let event = Comparison::Event.index();
-    v["comparisons"][event]["levels"]
-        .as_array_mut()
-        .unwrap()
-        .truncate(6);
-    let old = Model::from_json(&v.to_string()).unwrap();
-    assert_eq!(old.version, MODEL_VERSION);
-    assert_eq!(
-        old.params(Comparison::Event),
-        Model::default().params(Comparison::Event)
-    );
-    // Everything else kept, with its history.
-    assert_eq!(
-        old.params(Comparison::Name),
-        run.model.params(Comparison::Name)
-    );
-    assert_eq!(old.prior, run.model.prior);
-    assert_eq!(old.revision, run.model.revision);
+    // Version 1: six event levels, without the place; version 2: ten, without the undated
+    // event and the summons.
+    for (version, levels) in [(1, 6), (2, 10)] {
+        let mut v: serde_json::Value = serde_json::from_str(&run.model.to_json()).unwrap();
+        v["version"] = version.into();
+        let event = Comparison::Event.index();
+        v["comparisons"][event]["levels"]
+            .as_array_mut()
+            .unwrap()
+            .truncate(levels);
+        let old = Model::from_json(&v.to_string()).unwrap();
+        assert_eq!(old.version, MODEL_VERSION);
+        assert_eq!(
+            old.params(Comparison::Event),
+            Model::default().params(Comparison::Event)
+        );
+        // Everything else kept, with its history.
+        assert_eq!(
+            old.params(Comparison::Name),
+            run.model.params(Comparison::Name)
+        );
+        assert_eq!(old.prior, run.model.prior);
+        assert_eq!(old.revision, run.model.revision);
+    }
 }
 
 #[test]

@@ -116,7 +116,7 @@ fn events(rows: &[(&str, &str, Option<&str>)]) -> Dataset {
         .map(|(k, (term, date, place))| {
             let mut r = Record::new(format!("s{k}"), "1");
             r.event = Some(vocab.term(term).unwrap());
-            r.event_date = Some(date.parse().unwrap());
+            r.event_date = (!date.is_empty()).then(|| date.parse().unwrap());
             r.place = place.map(str::to_owned);
             r
         })
@@ -141,6 +141,8 @@ fn event_levels_tell_the_same_day_from_the_same_month() {
         ("summoned", "2023-03-01", None),
         ("exit_refused", "2022-09-24/2022-09-26", None),
         ("exit_refused", "2022-09-01/2022-09-30", None),
+        ("exit_refused", "", None),
+        ("threatened", "2022-09-20", None),
     ]);
     let level = |i, j| event_level(&ds, i, j);
     assert_eq!(level(0, 1), "same_event_same_day", "a day apart");
@@ -148,8 +150,9 @@ fn event_levels_tell_the_same_day_from_the_same_month() {
     assert_eq!(level(0, 2), "same_event_overlapping", "a day in its month");
     assert_eq!(level(0, 8), "same_event_overlapping", "a month-long range");
     assert_eq!(level(0, 3), "same_event_same_time", "25 days apart");
-    assert_eq!(level(0, 4), "same_event");
-    assert_eq!(level(0, 5), "same_time_other_event");
+    assert_eq!(level(0, 4), "same_event_other_time", "four months apart");
+    assert_eq!(level(0, 9), "same_event_undated");
+    assert_eq!(level(0, 10), "same_time_other_event");
     assert_eq!(level(0, 6), "different");
     assert_eq!(
         level(2, 3),
@@ -171,7 +174,8 @@ fn the_event_place_splits_each_level_of_the_same_event() {
             "2023-02-01",
             Some("Петухово (Курганская обл.)"),
         ),
-        ("summoned", "2022-09-25", Some("МАПП Петухово")),
+        ("threatened", "2022-09-25", Some("МАПП Петухово")),
+        ("exit_refused", "", Some("Petukhovo")),
     ]);
     let level = |i, j| event_level(&ds, i, j);
     assert_eq!(level(0, 1), "same_event_same_day_same_place", "two scripts");
@@ -180,11 +184,48 @@ fn the_event_place_splits_each_level_of_the_same_event() {
     assert_eq!(level(0, 4), "same_event_overlapping_same_place");
     assert_eq!(
         level(0, 5),
-        "same_event_same_place",
+        "same_event_other_time",
         "with its region, months later"
     );
     // Another event at the same place is no stronger than another event.
     assert_eq!(level(0, 6), "same_time_other_event");
+    assert_eq!(
+        level(0, 7),
+        "same_event_undated_same_place",
+        "a date not told"
+    );
+}
+
+#[test]
+fn a_summons_and_what_follows_it_are_a_level_of_their_own() {
+    let ds = events(&[
+        ("summoned", "2022-09-25", None),
+        ("exit_refused", "2022-09-25", None),
+        ("exit_refused", "2022-10-20", None),
+        ("deployed", "2022-12-01", None),
+        ("deployed", "2023-02-01", None),
+        ("exit_refused", "2022-09-24", None),
+        ("threatened", "2022-09", None),
+        ("exit_refused", "", None),
+    ]);
+    let level = |i, j| event_level(&ds, i, j);
+    for (other, why) in [
+        (1, "refused at the border the day of the summons"),
+        (2, "25 days after it"),
+        (3, "deployed 67 days after it"),
+        (6, "threatened in the month of the summons"),
+    ] {
+        assert_eq!(level(0, other), "summons_then_other_event", "{why}");
+        assert_eq!(
+            level(other, 0),
+            "summons_then_other_event",
+            "{why}, either order"
+        );
+    }
+    assert_eq!(level(0, 4), "different", "four months after it");
+    assert_eq!(level(0, 5), "same_time_other_event", "a day before it");
+    assert_eq!(level(0, 7), "different", "a date not told");
+    assert_eq!(level(1, 2), "same_event_same_time", "no summons");
 }
 
 #[test]
