@@ -292,6 +292,43 @@ fn rule_keys(
     } else {
         Vec::new()
     };
+    let is_partial = |i: usize| ds.name_features(i as u32).is_some_and(|f| f.partial);
+    // The partial-name rule's full names are weak members, which pair only with partial ones:
+    // a full name's key no partial name has makes no pair, and is not kept. (Keeping every key
+    // took most of the rule's memory: most names are full.)
+    // A rare partial name (a misspelt one) also gives the forms of its given name with one
+    // letter left out, and full names give theirs, kept where a rare partial name has them.
+    let partial_rule = matches!(rule, BlockingRule::PartialNameEvent);
+    let named = if partial_rule {
+        ds.name
+            .iter()
+            .filter(|&&id| id != NONE && ds.names[id as usize].is_some())
+            .count()
+    } else {
+        0
+    };
+    let rare = |i: usize| crate::block_partial::rare_partial_name(ds, i, named);
+    let partial_keys: Vec<u64> = if partial_rule {
+        let mut keys: Vec<u64> = (0..n)
+            .into_par_iter()
+            .with_min_len(8192)
+            .filter(|&i| is_partial(i))
+            .fold(Vec::new, |mut out, i| {
+                crate::block_partial::partial_name_event_keys(ds, i, groups, rare(i), &mut |k| {
+                    out.push(key_hash((9u8, k)))
+                });
+                out
+            })
+            .reduce(Vec::new, |mut a, mut b| {
+                a.append(&mut b);
+                a
+            });
+        keys.par_sort_unstable();
+        keys.dedup();
+        keys
+    } else {
+        Vec::new()
+    };
     let per_record = |i: usize, out: &mut Vec<(u64, u32)>| {
         let r = i as u32;
         match rule {
@@ -425,11 +462,22 @@ fn rule_keys(
             }
             BlockingRule::PartialNameEvent => {
                 // Partial names pair with every member; full names only with partial ones.
-                let partial = ds.name_features(r).is_some_and(|f| f.partial);
-                let member = if partial { r } else { r | WEAK };
-                crate::block_partial::partial_name_event_keys(ds, i, groups, &mut |k| {
-                    out.push((key_hash((9u8, k)), member))
-                });
+                let partial = is_partial(i);
+                let neighbours = !partial || rare(i);
+                crate::block_partial::partial_name_event_keys(
+                    ds,
+                    i,
+                    groups,
+                    neighbours,
+                    &mut |k| {
+                        let key = key_hash((9u8, k));
+                        if partial {
+                            out.push((key, r));
+                        } else if partial_keys.binary_search(&key).is_ok() {
+                            out.push((key, r | WEAK));
+                        }
+                    },
+                );
             }
             BlockingRule::Document => {
                 let d = ds.document[i];
@@ -543,6 +591,7 @@ fn rule_pairs_with(
                     _ if block.len() > cap => report.skip(block.len()),
                     _ => block_pairs(ds, block, &mut out),
                 }
+                compact(&mut out);
                 (out, report)
             },
         )
@@ -550,6 +599,7 @@ fn rule_pairs_with(
             || (Vec::new(), RuleReport::default()),
             |(mut a, ra), (mut b, rb)| {
                 a.append(&mut b);
+                compact(&mut a);
                 (a, ra.add(rb))
             },
         );
@@ -563,6 +613,24 @@ fn rule_pairs_with(
     report.pairs = pairs.len() as u64;
     (pairs, report)
 }
+
+/// Sorts `pairs` and drops repeats once they fill their allocation past [`COMPACT_FROM`]: one
+/// pair is proposed by every key its two records share (the partial-name rule gives a given
+/// name eight, see [`crate::name::NameFeatures::for_each_given_neighbour`]), and holding every
+/// repeat until the rule ends took 100,000 duplicated records' blocking half as much memory
+/// again.
+fn compact(pairs: &mut Vec<u64>) {
+    if pairs.len() >= COMPACT_FROM && pairs.len() == pairs.capacity() {
+        pairs.sort_unstable();
+        pairs.dedup();
+        // Room to grow before the next pass, so that a list of distinct pairs is not sorted
+        // again at every block.
+        pairs.reserve(pairs.len());
+    }
+}
+
+/// Below this many pairs a list is not compacted.
+const COMPACT_FROM: usize = 1 << 16;
 
 /// A part of a split block may have this many times `refine_above` records before it is
 /// skipped: a common name with an event in the same weeks as hundreds of namesakes' events is

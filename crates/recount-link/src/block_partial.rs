@@ -57,11 +57,13 @@ pub(crate) fn event_periods(
     }
 }
 
-/// Calls `emit` with a hashable key per (name part, event term, event period) of record `i`.
+/// Calls `emit` with a hashable key per (name part, event term, event period) of record `i`;
+/// with `neighbours`, also per form of its given name with one letter left out.
 pub(crate) fn partial_name_event_keys(
     ds: &Dataset,
     i: usize,
     groups: &[&[String]],
+    neighbours: bool,
     emit: &mut dyn FnMut((&str, u32, i32)),
 ) {
     let id = ds.name[i];
@@ -79,4 +81,34 @@ pub(crate) fn partial_name_event_keys(
             emit((k.as_str(), event, p))
         });
     }
+    // And the given name's stem with one letter left out: a given name alone with a typo in a
+    // consonant (Оурбек for Омурбек, Кайат for Кайрат) meets its full form through them.
+    if !neighbours {
+        return;
+    }
+    if let Some(f) = ds.names[id as usize].as_ref() {
+        let mut key = String::new();
+        f.for_each_given_neighbour(&mut |form| {
+            key.clear();
+            key.push_str("d:");
+            key.push_str(form);
+            event_periods(ds, i, Periods::MONTH, &mut |event, p| {
+                emit((key.as_str(), event, p))
+            });
+        });
+    }
 }
+
+/// Whether record `i`'s name is partial and its given name (or surname) rare: at most
+/// [`RARE_PART_RECORDS`] named records share its key, as a misspelt one does. Such a name gives
+/// its one-letter-out forms as keys; a common one (Алишер, spelt right) does not, since every
+/// full name with it shares all of them and each pair would be proposed eight times over.
+pub(crate) fn rare_partial_name(ds: &Dataset, i: usize, named_records: usize) -> bool {
+    let id = ds.name[i];
+    id != crate::prepare::NONE
+        && ds.names[id as usize].as_ref().is_some_and(|f| f.partial)
+        && f64::from(ds.part_freq[id as usize]) * named_records as f64 <= RARE_PART_RECORDS
+}
+
+/// See [`rare_partial_name`]: a misspelling copied by a reprint or two is still rare.
+const RARE_PART_RECORDS: f64 = 3.5;

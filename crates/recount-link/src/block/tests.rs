@@ -70,6 +70,41 @@ fn a_given_name_alone_with_a_vowel_typo_meets_its_full_form_at_the_same_event() 
 }
 
 #[test]
+fn a_misspelt_given_name_alone_meets_its_full_form_one_letter_apart() {
+    // A letter dropped (Оурбек), changed (Жоомаот) and two swapped (Аилшер): each a given name
+    // alone, told at the time of its full form's event. One of the two names' forms with a
+    // letter left out is the other name's, or the two share one.
+    let told = |src: &str, given: &str, family: Option<&str>, date: &str| {
+        let mut r = Record::new(src, given);
+        r.given_name = Some(given.into());
+        r.family_name = family.map(str::to_owned);
+        r.event = recount_types::EventVocabulary::default()
+            .term("deployed")
+            .ok();
+        r.event_date = date.parse().ok();
+        r
+    };
+    let records = [
+        told("media", "Оурбек", None, "2022-12-28"),
+        told("families", "Омурбек", Some("Ысмайылов"), "2022-12-26"),
+        told("hotline", "Жоомаот", None, "2022-10-05"),
+        told("channel", "Жоомарт", Some("Асанов"), "2022-10-06"),
+        told("hotline", "Аилшер", None, "2023-02-15"),
+        told("lawyers", "Алишер", Some("Каримов"), "2023-02-14"),
+    ];
+    let ds = Dataset::from_records(&records, &DedupePolicy::default());
+    let (pairs, _) = rule_pairs(
+        &ds,
+        BlockingRule::PartialNameEvent,
+        BlockingConfig::default(),
+    );
+    assert_eq!(
+        pairs,
+        vec![Pair::new(0, 1), Pair::new(2, 3), Pair::new(4, 5)]
+    );
+}
+
+#[test]
 fn one_address_word_and_a_name_part_pair_records_born_years_apart() {
     // FEBRL4's rec-4316: the same name, the birth year mistyped, the suburb changed and the
     // street misspelt; the postcode is the one uncommon word left in common.

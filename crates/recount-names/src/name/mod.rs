@@ -132,6 +132,25 @@ impl NamePart {
         }
     }
 
+    /// Calls `emit` with the stem (as [`role_free_stem`](Self::role_free_stem) gives a given
+    /// name's) of each form of the part with one letter of its Latin transliteration left out.
+    /// The letter goes before folding, so that what is left folds as a name spelt that way
+    /// would: `omurbek` less its `m` is `ourbek`, which folds to `urbek`, the stem of Оурбек.
+    /// Two spellings one typo apart (a letter dropped, added, changed, or two swapped) share
+    /// a form, or one's stem is a form of the other.
+    pub fn for_each_one_letter_out(&self, emit: &mut dyn FnMut(&str)) {
+        let mut latin = String::with_capacity(self.latin.len());
+        let mut skeleton = String::with_capacity(self.latin.len());
+        for (at, c) in self.latin.char_indices() {
+            latin.clear();
+            latin.push_str(&self.latin[..at]);
+            latin.push_str(&self.latin[at + c.len_utf8()..]);
+            skeleton.clear();
+            fold::skeleton(&latin, &mut skeleton);
+            emit(morph::stem(&skeleton));
+        }
+    }
+
     /// The consonants of [`role_free_stem`](Self::role_free_stem) (empty when fewer than three).
     pub fn role_free_stem_consonants(&self) -> std::borrow::Cow<'_, str> {
         if self.role == Role::Given {

@@ -187,3 +187,29 @@ fn blocking_keys_cover_each_part() {
     assert!(kyrgyz.contains(&"t:asan".to_string()));
     assert!(kyrgyz.contains(&"a:bekbolat".to_string()) && keys.contains(&"a:bekbolat".to_string()));
 }
+
+#[test]
+fn one_letter_out_forms_fold_as_names_spelt_that_way() {
+    let forms = |raw: &str| {
+        let n = PreparedName::parse(raw);
+        let mut out = Vec::new();
+        n.parts()[0].for_each_one_letter_out(&mut |f| out.push(f.to_owned()));
+        out
+    };
+    let omurbek = forms("Омурбек");
+    assert_eq!(omurbek.len(), "omurbek".len(), "{omurbek:?}");
+    // Less its м, Омурбек is spelt Оурбек, whose skeleton is `urbek`.
+    assert!(
+        omurbek.contains(
+            &PreparedName::parse("Оурбек").parts()[0]
+                .role_free_stem()
+                .to_owned()
+        )
+    );
+    // A changed letter: Жоомарт and Жоомаот share a form.
+    let (a, b) = (forms("Жоомарт"), forms("Жоомаот"));
+    assert!(a.iter().any(|f| b.contains(f)), "{a:?} {b:?}");
+    // Two different names share none.
+    let c = forms("Бакыт");
+    assert!(!a.iter().any(|f| c.contains(f)), "{a:?} {c:?}");
+}
