@@ -1,6 +1,6 @@
 //! Links one of recount-synth's benchmark sets in memory and prints pairwise precision, recall
-//! and F1 with the time of every step (no CSV reading or writing: see bench/linkage/ for the
-//! end-to-end comparison with Splink).
+//! and F1 with the time and the largest resident memory of every step (no CSV reading or
+//! writing: see bench/linkage/ for the end-to-end comparison with Splink).
 //!
 //! cargo run --release -p recount-link --example link_synth -- duplicated 1000000 [REFINE_ABOVE]
 //! cargo run --release -p recount-link --example link_synth -- cross_script 5000
@@ -19,9 +19,10 @@ fn main() {
         _ => recount_synth::duplicated_records(7, n),
     };
     println!(
-        "generated {} records in {:.2} s",
+        "generated {} records in {:.2} s ({} MiB resident)",
         set.records.len(),
-        t.elapsed().as_secs_f64()
+        t.elapsed().as_secs_f64(),
+        RssSampler::now()
     );
     let policy = DedupePolicy::marked(&set.sources);
     let t = Instant::now();
@@ -31,8 +32,36 @@ fn main() {
     if let Some(r) = args.get(2).and_then(|s| s.parse().ok()) {
         cfg.blocking.refine_above = r;
     }
+    let rss = RssSampler::start();
+    let link_start = Instant::now();
     let run = link(&ds, &Model::default(), &[], &cfg);
     let tm = run.times;
+    let samples = rss.stop();
+    let mut from = 0.0;
+    let mut peaks = Vec::new();
+    for (stage, d) in [
+        ("block", tm.block),
+        ("compare", tm.compare),
+        ("train", tm.train),
+        ("score", tm.score),
+        ("cluster", tm.cluster),
+    ] {
+        let to = from + d.as_secs_f64();
+        let peak = samples
+            .iter()
+            .filter(|(t, _)| (from..=to).contains(t))
+            .map(|(_, m)| *m)
+            .max()
+            .unwrap_or(0);
+        peaks.push(format!("{stage} {peak} MiB"));
+        from = to;
+    }
+    println!(
+        "resident memory at the start {} MiB, largest sampled in each step: {} (link {:.2} s)",
+        samples.first().map_or(0, |s| s.1),
+        peaks.join(", "),
+        link_start.elapsed().as_secs_f64()
+    );
     println!(
         "block {:.2} s ({} pairs), compare {:.2} s, train {:.2} s, score {:.2} s, cluster {:.2} s",
         tm.block.as_secs_f64(),
@@ -160,4 +189,44 @@ fn main() {
 
 fn pairs<'a>(sizes: impl Iterator<Item = &'a u64>) -> u64 {
     sizes.map(|n| n * (n - 1) / 2).sum()
+}
+
+/// Samples this process's resident memory (MiB) every 20 ms on a thread, with the seconds since
+/// it started (Linux: /proc/self/status; elsewhere no samples).
+struct RssSampler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<Vec<(f64, u64)>>,
+}
+
+impl RssSampler {
+    fn start() -> RssSampler {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let t = Instant::now();
+            let mut out = Vec::new();
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                out.push((t.elapsed().as_secs_f64(), RssSampler::now()));
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            out
+        });
+        RssSampler { stop, thread }
+    }
+
+    /// The resident memory now, in MiB (0 where it cannot be read).
+    fn now() -> u64 {
+        std::fs::read_to_string("/proc/self/status")
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|k| k.parse::<u64>().ok())
+            .map_or(0, |kib| kib / 1024)
+    }
+
+    fn stop(self) -> Vec<(f64, u64)> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().unwrap_or_default()
+    }
 }

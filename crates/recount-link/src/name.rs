@@ -111,6 +111,15 @@ impl NameFeatures {
                 }
             }
         }
+        // Held per distinct name for the whole run: no spare room.
+        for v in [
+            &mut part_keys,
+            &mut part_latin,
+            &mut part_prefixes,
+            &mut consonant_keys,
+        ] {
+            v.shrink_to_fit();
+        }
         // An initial ("Nurlan I.") says no more than a missing part.
         let known = |k: Option<&str>| k.is_some_and(|k| k.chars().count() > 1);
         let partial = !known(prepared.given_key()) || !known(prepared.surname_key());

@@ -409,7 +409,10 @@ impl PreparedName {
         Self::finish(parts)
     }
 
-    fn finish(parts: Vec<NamePart>) -> PreparedName {
+    fn finish(mut parts: Vec<NamePart>) -> PreparedName {
+        // A linkage run holds a prepared name per distinct name (some 700,000 of a million
+        // records): no spare room for parts that will not come.
+        parts.shrink_to_fit();
         let idx = |f: &dyn Fn(&NamePart) -> bool| -> Vec<u8> {
             parts
                 .iter()
