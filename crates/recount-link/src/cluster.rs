@@ -8,8 +8,19 @@
 //! between them, in total, says "same". Two records of a source that lists each person once are
 //! never put together, and reviewers' decisions are hard constraints: "same" is contracted
 //! first, "different" can never be overridden.
+//!
+//! Blocking proposes only some pairs, and a pair it did not propose is not evidence of nothing:
+//! a given name alone ("Erlan") may be proposed with Erlan Kasymov and with Erlan Zhumabaev,
+//! who were never proposed with each other because their surnames differ. Counting only the
+//! proposed pairs, the given name would join the two men into one person. So, given the
+//! model's weights, every merge is checked against all the pairs between the two clusters:
+//! those blocking did not propose are compared and scored then, and a merge whose pairs in
+//! total say "different" is refused.
 
+use crate::compare::compare;
+use crate::model::Weights;
 use crate::prepare::{Dataset, Pair, RecordIndex};
+use crate::train::pair_name_freq;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -31,7 +42,7 @@ impl ClusterMethod {
     pub fn description(self) -> &'static str {
         match self {
             ClusterMethod::CorrelationGaec => {
-                "correlation clustering by greedy additive edge contraction on match weights relative to the threshold, with cannot-link constraints (sources that list each person once; reviewers' 'different') and must-link constraints (reviewers' 'same')"
+                "correlation clustering by greedy additive edge contraction on match weights relative to the threshold, each merge checked against every pair between the two clusters (pairs blocking did not propose are scored then), with cannot-link constraints (sources that list each person once; reviewers' 'different') and must-link constraints (reviewers' 'same')"
             }
             ClusterMethod::ConnectedComponents => {
                 "connected components of pairs above the threshold (no constraints)"
@@ -57,7 +68,33 @@ pub struct Clustering {
     /// Reviewers' "same" decisions that could not be honoured because they contradict a
     /// "different" decision.
     pub conflicting_decisions: u64,
+    /// Merges refused because, with the pairs blocking had not proposed scored too, the two
+    /// clusters' pairs in total said "different".
+    pub refused_unproposed: u64,
 }
+
+/// How the clustering scores the pairs blocking did not propose: the model's weights and the
+/// threshold (bits).
+#[derive(Clone, Copy)]
+pub(crate) struct Unproposed<'a> {
+    pub weights: &'a Weights,
+    pub threshold_bits: f64,
+}
+
+impl Unproposed<'_> {
+    /// A pair's weight relative to the threshold, as the score step would give it.
+    fn weight(&self, ds: &Dataset, a: u32, b: u32) -> f64 {
+        let p = Pair::new(a, b);
+        let g = compare(ds, p.a, p.b);
+        f64::from(
+            self.weights.gamma_weight(&g) + self.weights.tf_adjustment(g[0], pair_name_freq(ds, p)),
+        ) - self.threshold_bits
+    }
+}
+
+/// A merge is checked against the unproposed pairs only where the two clusters have at most
+/// this many pairs between them (larger merges count the proposed pairs alone).
+const MAX_CHECKED_PAIRS: usize = 2_500;
 
 impl Clustering {
     /// The number of persons.
@@ -81,8 +118,9 @@ impl Clustering {
     }
 }
 
-/// What clustering one component gives: (record, root record) pairs, refused merges, conflicts.
-type ComponentResult = (Vec<(u32, u32)>, u64, u64);
+/// What clustering one component gives: (record, root record) pairs, merges refused by the
+/// source constraint, conflicts, merges refused by the unproposed pairs.
+type ComponentResult = (Vec<(u32, u32)>, u64, u64, u64);
 
 /// Must-link weight: contracted before any scored pair.
 const MUST: f64 = 1e12;
@@ -115,6 +153,9 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 
 /// Clusters records given their scored pairs (`weights[k]` in bits for `pairs[k]`), a threshold
 /// on the match probability, and reviewers' constraints.
+///
+/// With `model` (the weights that scored the pairs), merges are checked against the pairs
+/// blocking did not propose (see the module's documentation).
 pub fn cluster(
     ds: &Dataset,
     pairs: &[Pair],
@@ -122,6 +163,7 @@ pub fn cluster(
     threshold: f64,
     constraints: &[Constraint],
     method: ClusterMethod,
+    model: Option<&Weights>,
 ) -> Clustering {
     let n = ds.len();
     let t = crate::model::bits(threshold);
@@ -145,6 +187,7 @@ pub fn cluster(
             method,
             refused_same_source: 0,
             conflicting_decisions: 0,
+            refused_unproposed: 0,
         };
     }
     for c in constraints {
@@ -185,15 +228,23 @@ pub fn cluster(
             s = k;
         }
     }
-    let results: Vec<ComponentResult> = groups.par_iter().map(|g| gaec_component(ds, g)).collect();
+    let unproposed = model.map(|weights| Unproposed {
+        weights,
+        threshold_bits: t,
+    });
+    let results: Vec<ComponentResult> = groups
+        .par_iter()
+        .map(|g| gaec_component(ds, g, unproposed))
+        .collect();
     let mut out: Vec<u32> = (0..n as u32).collect();
-    let (mut refused, mut conflicts) = (0, 0);
-    for (assign, r, c) in results {
+    let (mut refused, mut conflicts, mut refused_unproposed) = (0, 0, 0);
+    for (assign, r, c, u) in results {
         for (rec, root) in assign {
             out[rec as usize] = root;
         }
         refused += r;
         conflicts += c;
+        refused_unproposed += u;
     }
     let cluster_of = canonical(&mut out);
     Clustering {
@@ -201,6 +252,7 @@ pub fn cluster(
         method,
         refused_same_source: refused,
         conflicting_decisions: conflicts,
+        refused_unproposed,
     }
 }
 
@@ -216,11 +268,13 @@ fn canonical(parent: &mut [u32]) -> Vec<u32> {
 }
 
 /// GAEC on one component. Returns (record, cluster root record) for every member, how many
-/// merges the source constraint refused, and how many must-links could not be honoured.
+/// merges the source constraint refused, how many must-links could not be honoured, and how
+/// many merges the unproposed pairs refused (with `unproposed`).
 pub(crate) fn gaec_component(
     ds: &Dataset,
     edges: &[(u32, Pair, f64)],
-) -> (Vec<(u32, u32)>, u64, u64) {
+    unproposed: Option<Unproposed<'_>>,
+) -> ComponentResult {
     let mut nodes: Vec<u32> = edges.iter().flat_map(|(_, p, _)| [p.a, p.b]).collect();
     nodes.sort_unstable();
     nodes.dedup();
@@ -256,8 +310,24 @@ pub(crate) fn gaec_component(
             }
         }
     }
+    // Each proposed pair's weight (local indices, smaller first), and each cluster's members.
+    let proposed: HashMap<(u32, u32), f64> = if unproposed.is_some() {
+        let mut m = HashMap::with_capacity(edges.len());
+        for (_, p, w) in edges {
+            let (a, b) = (local(p.a), local(p.b));
+            *m.entry((a.min(b), a.max(b))).or_insert(0.0) += w;
+        }
+        m
+    } else {
+        HashMap::new()
+    };
+    let mut members: Vec<Vec<u32>> = if unproposed.is_some() {
+        (0..k as u32).map(|i| vec![i]).collect()
+    } else {
+        Vec::new()
+    };
     let mut parent: Vec<u32> = (0..k as u32).collect();
-    let (mut refused, mut conflicts) = (0u64, 0u64);
+    let (mut refused, mut conflicts, mut refused_unproposed) = (0u64, 0u64, 0u64);
     while let Some(Edge(w, a, b)) = heap.pop() {
         if parent[a as usize] != a || parent[b as usize] != b {
             continue;
@@ -271,6 +341,30 @@ pub(crate) fn gaec_component(
             adj[a as usize].insert(b, f64::NEG_INFINITY);
             adj[b as usize].insert(a, f64::NEG_INFINITY);
             continue;
+        }
+        if let Some(u) = unproposed.filter(|_| !must) {
+            let (ma, mb) = (&members[a as usize], &members[b as usize]);
+            if ma.len() * mb.len() <= MAX_CHECKED_PAIRS {
+                let mut total = 0.0;
+                let mut scored = false;
+                for &i in ma {
+                    for &j in mb {
+                        total += match proposed.get(&(i.min(j), i.max(j))) {
+                            Some(&pw) => pw,
+                            None => {
+                                scored = true;
+                                u.weight(ds, nodes[i as usize], nodes[j as usize])
+                            }
+                        };
+                    }
+                }
+                if scored && total <= 0.0 {
+                    refused_unproposed += 1;
+                    adj[a as usize].insert(b, total);
+                    adj[b as usize].insert(a, total);
+                    continue;
+                }
+            }
         }
         let (keep, gone) = if adj[a as usize].len() >= adj[b as usize].len() {
             (a, b)
@@ -296,6 +390,10 @@ pub(crate) fn gaec_component(
         let s = std::mem::take(&mut srcs[gone as usize]);
         let merged = merge_sorted(&srcs[keep as usize], &s);
         srcs[keep as usize] = merged;
+        if !members.is_empty() {
+            let moved = std::mem::take(&mut members[gone as usize]);
+            members[keep as usize].extend(moved);
+        }
     }
     // Must-links left uncontracted contradict a "different".
     for (_, p, w) in edges {
@@ -320,7 +418,7 @@ pub(crate) fn gaec_component(
             (r, min_of[&root])
         })
         .collect();
-    (assign, refused, conflicts)
+    (assign, refused, conflicts, refused_unproposed)
 }
 
 fn overlaps(a: &[u32], b: &[u32]) -> bool {

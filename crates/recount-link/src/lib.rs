@@ -196,6 +196,7 @@ pub fn link(ds: &Dataset, previous: &Model, decisions: &[Decision], cfg: &LinkCo
         cfg.threshold,
         &applied.constraints,
         cfg.method,
+        Some(&w),
     );
     times.cluster = t.elapsed();
     if clustering.conflicting_decisions > 0 {

@@ -206,7 +206,7 @@ pub fn review_queue(
 /// How many record pairs of a cluster of `size` records stop being together when it is
 /// re-clustered with the given edges (one of them a cannot-link).
 fn split_cost(ds: &Dataset, edges: &[(u32, Pair, f64)], size: u64) -> u64 {
-    let (assign, _, _) = crate::cluster::gaec_component(ds, edges);
+    let (assign, ..) = crate::cluster::gaec_component(ds, edges, None);
     let mut parts: HashMap<u32, u64> = HashMap::new();
     for (_, root) in assign {
         *parts.entry(root).or_default() += 1;

@@ -459,3 +459,42 @@ fn a_lone_candidate_between_two_lists_of_the_same_people_is_linked() {
     let small = lone_candidate_probability(4);
     assert!(small < 0.5, "a small source: {small}");
 }
+
+#[test]
+fn a_given_name_alone_does_not_join_two_men_never_proposed_together() {
+    // "Erlan" (the media) is proposed with Erlan Kasymov and with Erlan Zhumabaev, who share
+    // no surname and so were never proposed with each other. Both proposed pairs say "same".
+    let told = |src: &str, name: &str| {
+        let mut r = Record::new(src, "1");
+        r.name = Some(name.into());
+        r
+    };
+    let records = [
+        told("media", "Erlan"),
+        told("hotline", "Erlan Kasymov"),
+        told("channel", "Erlan Zhumabaev"),
+    ];
+    let ds = Dataset::from_records(&records, &DedupePolicy::default());
+    let pairs = [Pair::new(0, 1), Pair::new(0, 2)];
+    let weights = [8.0f32, 6.0];
+    let model = Model::default().weights();
+    let cluster_with = |model| {
+        cluster(
+            &ds,
+            &pairs,
+            &weights,
+            0.5,
+            &[],
+            ClusterMethod::CorrelationGaec,
+            model,
+        )
+    };
+    // Counting the proposed pairs alone, the three are one person.
+    let blind = cluster_with(None);
+    assert_eq!(blind.persons(), 1);
+    // With the model, the unproposed pair (two different surnames) is scored, and "Erlan"
+    // joins the man it is the stronger evidence for.
+    let checked = cluster_with(Some(&model));
+    assert_eq!(checked.clusters(), vec![vec![0, 1], vec![2]]);
+    assert_eq!(checked.refused_unproposed, 1);
+}

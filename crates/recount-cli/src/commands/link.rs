@@ -449,6 +449,7 @@ fn report(args: &Args, ds: &Dataset, run: &LinkRun, persons: usize) {
                 "method": method,
                 "description": run.clustering.method.description(),
                 "refused_same_source_merges": run.clustering.refused_same_source,
+                "refused_unproposed_merges": run.clustering.refused_unproposed,
             },
             "training": {
                 "status": status,
