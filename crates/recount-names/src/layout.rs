@@ -8,8 +8,12 @@
 //! (a e i o u y: under a fifth of the letters); and a decoding with Cyrillic vowels in at least
 //! a third of its letters. Real Latin names fail the vowel test (Bekbolat: 3 of 8, Tynchtykbek
 //! Bakytbekov: 7 of 21) and have no punctuation inside a word (O'Brien and Uzbek oʻ have
-//! vowels). A wrongly keyed name without those letters (`Lbkyjpf`, Дилноза) is left as it is:
-//! alone it cannot be told from a Latin name with few vowels (Stubbs reads as Ыегииы).
+//! vowels). A wrongly keyed name without those letters is read back only when it is long and
+//! has almost no Latin vowels (at most one letter in ten, of at least eight): `Vfhfn Ifrbhjd`
+//! (Марат Шакиров, one vowel in twelve letters) is; a short one (`Lbkyjpf`, Дилноза) is left
+//! as it is, since alone it cannot be told from a Latin name with few vowels (Stubbs reads as
+//! Ыегииы). Names spelt in Latin letters, Central Asian and Russian ones above all, have far
+//! more vowels than that.
 
 /// The ЙЦУКЕН key in the place of each QWERTY key, unshifted and shifted.
 const QWERTY: &str = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`";
@@ -82,8 +86,9 @@ pub(crate) fn decode_wrong_layout(fields: &[&str]) -> Option<Vec<String>> {
             return None;
         }
     }
-    if letters < 4 || vowels * 5 >= letters || !fields.iter().any(|f| punctuation_inside_a_word(f))
-    {
+    let punctuated = fields.iter().any(|f| punctuation_inside_a_word(f));
+    let bare = letters >= 8 && vowels * 10 <= letters;
+    if letters < 4 || vowels * 5 >= letters || !(punctuated || bare) {
         return None;
     }
     let decoded: Vec<String> = fields.iter().map(|f| decode(f)).collect();
@@ -118,8 +123,11 @@ mod tests {
             decoded("Fcfyjd <tr,jkfn, L.").as_deref(),
             Some("Асанов Бекболат, Д.")
         );
-        // Without a punctuation key inside a word it cannot be told from a Latin name.
+        // Without a punctuation key inside a word it cannot be told from a Latin name, unless
+        // it is long and has almost no Latin vowels.
         assert_eq!(decoded("Fcfyjd"), None);
+        assert_eq!(decoded("Vfhfn Ifrbhjd").as_deref(), Some("Марат Шакиров"));
+        assert_eq!(decoded("Ifrbhjd Vfhfn").as_deref(), Some("Шакиров Марат"));
         assert_eq!(
             decode_wrong_layout(&["Lbkyjpf", "Hfl;f,jdf"]),
             Some(vec!["Дилноза".to_owned(), "Раджабова".to_owned()])
@@ -148,6 +156,9 @@ mod tests {
             "Бекболат",
             "Fcfyjd Бекболат",
             "Sidr0v",
+            "Schwartz Strnad",
+            "Krk Brno",
+            "Brzeczyszczykiewicz",
         ] {
             assert_eq!(decoded(name), None, "{name}");
         }
