@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 pub const MODEL_FORMAT: &str = "recount-linkage-model";
 /// The version of the saved form. Versions 1 (before the event comparison took in the event's
 /// place) and 2 (before it told an undated event from one months away, and a summons from the
-/// events that follow it) are read too: their event levels start again from the defaults,
-/// everything else is kept with its history.
+/// events that follow it, and before the name level `one_part_other_family_form`) are read
+/// too: their event levels start again from the defaults, the new name level is added with its
+/// defaults, and everything else is kept with its history.
 pub const MODEL_VERSION: u32 = 3;
 
 /// How a value of a parameter was obtained.
@@ -141,11 +142,16 @@ pub enum ModelError {
     Mismatch(String),
 }
 
+/// The index among the name levels of `one_part_other_family_form`, added in version 3.
+const NAME_LEVEL_ADDED_IN_3: usize = 8;
+
 /// Starting m probabilities per comparison, best level first (no data behind them: EM moves
 /// them; they only need the right order of magnitude and the right ranking).
 fn default_m(c: Comparison) -> &'static [f64] {
     match c {
-        Comparison::Name => &[0.45, 0.12, 0.12, 0.06, 0.1, 0.04, 0.06, 0.03, 0.01, 0.01],
+        Comparison::Name => &[
+            0.45, 0.12, 0.12, 0.06, 0.1, 0.04, 0.06, 0.03, 0.005, 0.005, 0.01,
+        ],
         Comparison::BirthDate => &[0.75, 0.02, 0.05, 0.08, 0.03, 0.03, 0.04],
         Comparison::AgeVsBirth => &[0.6, 0.3, 0.07, 0.03],
         Comparison::Sex => &[0.97, 0.03],
@@ -163,7 +169,7 @@ fn default_m(c: Comparison) -> &'static [f64] {
 /// are sampled.
 fn default_u(c: Comparison) -> Vec<f64> {
     let u: &[f64] = match c {
-        Comparison::Name => &[1e-5, 1e-5, 2e-5, 1e-5, 1e-4, 1e-4, 2e-3, 1e-3, 0.02],
+        Comparison::Name => &[1e-5, 1e-5, 2e-5, 1e-5, 1e-4, 1e-4, 2e-3, 1e-3, 2e-3, 0.02],
         Comparison::BirthDate => &[5e-5, 1e-5, 4e-4, 5e-4, 0.02, 0.05],
         Comparison::AgeVsBirth => &[0.05, 0.1, 0.1],
         Comparison::Sex => &[0.5],
@@ -233,6 +239,16 @@ impl Model {
         }
         let mut model: Model = serde_json::from_value(v)?;
         if version < MODEL_VERSION {
+            // Versions 1 and 2 had ten name levels, without `one_part_other_family_form`.
+            let name = Comparison::Name.index();
+            let at = NAME_LEVEL_ADDED_IN_3;
+            if let Some(p) = model.comparisons.get_mut(name)
+                && p.levels.len() + 1 == Comparison::Name.levels().len()
+                && p.levels.len() >= at
+            {
+                p.levels
+                    .insert(at, Model::default().comparisons[name].levels[at].clone());
+            }
             // Version 1's event comparison had six levels, without the place; version 2's
             // had ten.
             let event = Comparison::Event.index();

@@ -2,7 +2,7 @@
 //! (`recount-names`). Each distinct name is prepared once; linkage sees its per-part blocking
 //! keys, its term-frequency keys, the sex its morphology implies, and a comparison level.
 
-use recount_names::{NameLevel, PreparedName, Role, compare_level};
+use recount_names::{NameLevel, PatronymicForm, PreparedName, Role, compare_level};
 use recount_types::Sex;
 
 pub use recount_names::latin_skeleton;
@@ -10,10 +10,14 @@ pub use recount_names::latin_skeleton;
 /// The comparison levels of names, best first (the name engine's levels minus "missing", which
 /// is the null level of every comparison).
 ///
-/// The last three split the name engine's "different": `part_subset` where every part of one
+/// The last four split the name engine's "different": `part_subset` where every part of one
 /// name is in the other (a given name only, or an initial for a surname), `one_part` where the
 /// names share a part but also conflict (a former surname), `different` where they share none.
-pub const NAME_LEVELS: [&str; 10] = [
+/// `one_part_other_family_form` is `one_part` where one name has a surname and the other a
+/// father's name with its particle in the surname's place (Сыдыков Бектур, Бектур Бакай уулу):
+/// many Kyrgyz, Kazakh and Uzbek men are known both ways, so the family parts differing says
+/// less than two surnames differing.
+pub const NAME_LEVELS: [&str; 11] = [
     "exact",
     "transliteration",
     "skeleton",
@@ -22,9 +26,21 @@ pub const NAME_LEVELS: [&str; 10] = [
     "phonetic_or_compound",
     "fuzzy_low",
     "part_subset",
+    "one_part_other_family_form",
     "one_part",
     "different",
 ];
+
+/// What stands in a name's surname place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FamilyForm {
+    /// A surname (Сыдыков, Asanova).
+    Surname,
+    /// No surname, a father's name with a particle or a joined ending (Бакай уулу, Нұрланұлы).
+    FathersName,
+    /// Neither.
+    Missing,
+}
 
 /// One distinct name, prepared once.
 #[derive(Debug, Clone)]
@@ -48,6 +64,7 @@ pub struct NameFeatures {
     /// The name gives a given name or a surname but not both (an initial does not count):
     /// agreeing with it says less than agreeing with a full name.
     pub partial: bool,
+    family_form: FamilyForm,
 }
 
 /// The shortest stem whose one-letter-out forms are blocking keys: shorter ones (`ivan` gives
@@ -123,8 +140,23 @@ impl NameFeatures {
         // An initial ("Nurlan I.") says no more than a missing part.
         let known = |k: Option<&str>| k.is_some_and(|k| k.chars().count() > 1);
         let partial = !known(prepared.given_key()) || !known(prepared.surname_key());
+        let parts = prepared.parts();
+        let family_form = if parts.iter().any(|p| p.role == Role::Surname) {
+            FamilyForm::Surname
+        } else if parts.iter().any(|p| {
+            p.role == Role::Patronymic
+                && matches!(
+                    p.patronymic,
+                    Some(PatronymicForm::Particle(_) | PatronymicForm::Joined)
+                )
+        }) {
+            FamilyForm::FathersName
+        } else {
+            FamilyForm::Missing
+        };
         Some(NameFeatures {
             partial,
+            family_form,
             given_key: prepared.given_key().map(str::to_owned),
             surname_key: prepared.surname_key().map(str::to_owned),
             sex: prepared.sex(),
@@ -137,7 +169,7 @@ impl NameFeatures {
     }
 
     /// The comparison level index (0 = exact … 7 = parts of one in the other, 8 = one part in
-    /// common, 9 = different).
+    /// common beside a surname and a father's name, 9 = one part in common, 10 = different).
     pub fn compare(&self, other: &NameFeatures) -> u8 {
         let level = compare_level(&self.prepared, &other.prepared);
         // A given name alone against a full name with that given name: the engine calls it
@@ -169,12 +201,19 @@ impl NameFeatures {
                 let found = (0..short.part_keys.len())
                     .filter(|&i| (0..long.part_keys.len()).any(|j| short.part_agrees(i, long, j)))
                     .count();
+                let forms = (self.family_form, other.family_form);
                 if found == 0 {
-                    9
+                    10
                 } else if found == short.part_keys.len() {
                     7
-                } else {
+                } else if matches!(
+                    forms,
+                    (FamilyForm::Surname, FamilyForm::FathersName)
+                        | (FamilyForm::FathersName, FamilyForm::Surname)
+                ) {
                     8
+                } else {
+                    9
                 }
             }
         }

@@ -229,6 +229,21 @@ fn a_summons_and_what_follows_it_are_a_level_of_their_own() {
 }
 
 #[test]
+fn a_surname_against_a_fathers_name_with_its_particle_is_a_level_of_its_own() {
+    let ds = dataset(&[
+        ("a", "1", Some("Сыдыков Бектур"), None, None, None),
+        ("b", "1", Some("Бектур Бакай уулу"), None, None, None),
+        ("b", "2", Some("Бектур Асанов"), None, None, None),
+        ("b", "3", Some("Данияр Жумабаев"), None, None, None),
+        ("c", "1", Some("Данияр Кайрат уулу"), None, None, None),
+    ]);
+    let name = |i, j| Comparison::Name.level_label(compare(&ds, i, j)[Comparison::Name.index()]);
+    assert_eq!(name(0, 1), "one_part_other_family_form");
+    assert_eq!(name(3, 4), "one_part_other_family_form");
+    assert_eq!(name(0, 2), "one_part", "two surnames");
+}
+
+#[test]
 fn a_misspelt_shared_part_beside_a_changed_one_is_one_part() {
     let ds = dataset(&[
         ("a", "1", Some("Jacinta Bastiaans"), None, None, None),
