@@ -265,7 +265,12 @@ impl NameFeatures {
         if initial(va, vb) || initial(vb, va) {
             return true;
         }
+        // An initial against the transliteration too: the skeleton folds `kh` to `h`, but
+        // Kholikov and Хамидов are written K. in English.
         let (la, lb) = (&self.part_latin[i], &other.part_latin[j]);
+        if initial(la, lb) || initial(lb, la) {
+            return true;
+        }
         la.len() >= 4 && lb.len() >= 4 && recount_names::jaro_winkler_at_least(la, lb, PART_TYPO_JW)
     }
 }

@@ -244,6 +244,23 @@ fn a_surname_against_a_fathers_name_with_its_particle_is_a_level_of_its_own() {
 }
 
 #[test]
+fn an_initial_meets_the_first_letter_of_the_transliteration() {
+    let ds = dataset(&[
+        ("a", "1", Some("Alisher Kholikov"), None, None, None),
+        ("b", "1", Some("Alisher K."), None, None, None),
+        ("b", "2", Some("Alisher M."), None, None, None),
+        ("c", "1", Some("Хуршед Хамидов"), None, None, None),
+        ("d", "1", Some("Khurshed K."), None, None, None),
+        ("d", "2", Some("Khurshed H."), None, None, None),
+    ]);
+    let name = |i, j| Comparison::Name.level_label(compare(&ds, i, j)[Comparison::Name.index()]);
+    assert_eq!(name(0, 1), "part_subset", "K. for Kholikov");
+    assert_eq!(name(0, 2), "one_part", "M. for Kholikov");
+    assert_eq!(name(3, 4), "part_subset", "K. for Хамидов");
+    assert_eq!(name(3, 5), "part_subset", "H. for Хамидов");
+}
+
+#[test]
 fn a_misspelt_shared_part_beside_a_changed_one_is_one_part() {
     let ds = dataset(&[
         ("a", "1", Some("Jacinta Bastiaans"), None, None, None),
