@@ -67,6 +67,10 @@ pub struct LinkOutcome {
     pub clustering: &'static str,
     /// `correlation_gaec` or `connected_components`.
     pub clustering_method: &'static str,
+    /// Merges the clustering refused: two records of a source that lists each person once;
+    /// and pairs blocking had not proposed that, scored, said "different".
+    pub refused_same_source_merges: u64,
+    pub refused_unproposed_merges: u64,
     pub warnings: Vec<String>,
     pub times: StageTimes,
 }
@@ -276,6 +280,8 @@ pub fn run(
         model_revision: run.model.revision,
         clustering: run.clustering.method.description(),
         clustering_method: method,
+        refused_same_source_merges: run.clustering.refused_same_source,
+        refused_unproposed_merges: run.clustering.refused_unproposed,
         warnings: model_warning.into_iter().chain(run.warnings).collect(),
         times: run.times,
     })

@@ -247,6 +247,8 @@ fn print_database_outcome(args: &Args, o: &LinkOutcome) {
             "clustering": {
                 "method": o.clustering_method,
                 "description": o.clustering,
+                "refused_same_source_merges": o.refused_same_source_merges,
+                "refused_unproposed_merges": o.refused_unproposed_merges,
             },
             "training": {
                 "status": if o.training_failure.is_none() { "trained" } else { "kept_previous" },

@@ -55,6 +55,7 @@ fn links_two_lists_across_scripts_and_writes_every_record() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["records"], 9);
     assert_eq!(v["clustering"]["method"], "correlation_gaec");
+    assert!(v["clustering"]["refused_unproposed_merges"].is_u64(), "{v}");
 }
 
 #[test]
@@ -327,6 +328,10 @@ fn links_the_project_database_and_keeps_person_ids_on_a_rerun() {
     assert_eq!(v["records"], 9);
     assert_eq!(v["persons"], 6);
     assert_eq!(v["persons_kept"], 0);
+    assert_eq!(v["clustering"]["method"], "correlation_gaec");
+    for refused in ["refused_same_source_merges", "refused_unproposed_merges"] {
+        assert!(v["clustering"][refused].is_u64(), "{refused}: {v}");
+    }
     let p = export_persons(dir.path());
     assert_eq!(p.len(), 9);
     assert_eq!(p["hotline/h1"], p["lawyers/l1"]);
