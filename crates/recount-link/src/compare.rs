@@ -5,7 +5,7 @@
 use crate::name::{NAME_LEVELS, PART_SUBSET};
 use crate::prepare::{Dataset, NONE, Pair, RecordIndex};
 use rayon::prelude::*;
-use recount_types::{DatePrecision, PartialDate};
+use recount_types::{CountryCode, DatePrecision, PartialDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -82,7 +82,9 @@ impl Comparison {
             Comparison::Sex => &["same", "different"],
             Comparison::BirthPlace => &["exact", "similar", "different"],
             Comparison::Residence => &["exact", "similar_high", "similar", "different"],
-            Comparison::Citizenship => &["origin_same", "overlap", "disjoint"],
+            // Russia does not recognise a naturalized citizen's other nationality, so one
+            // source lists him as Russian and another by his origin.
+            Comparison::Citizenship => &["origin_same", "overlap", "russian_and_other", "disjoint"],
             Comparison::Document => &["exact", "one_edit", "different"],
             // The event's term, time and place together: a crossing or a recruitment office
             // is shared by many people at the same time, so the place is evidence only beside
@@ -185,8 +187,11 @@ fn compare_but_name(ds: &Dataset, i: RecordIndex, j: RecordIndex) -> Gamma {
             } else if a == b || overlaps(&ds.country_sets[a as usize], &ds.country_sets[b as usize])
             {
                 2
-            } else {
+            } else if russian_and_other(&ds.country_sets[a as usize], &ds.country_sets[b as usize])
+            {
                 3
+            } else {
+                4
             }
         }
     };
@@ -398,6 +403,17 @@ fn token_similarity(x: &str, y: &str) -> f64 {
     } else {
         2.0 * matched as f64 / (na + nb) as f64
     }
+}
+
+/// The country whose citizens the documented events concern: a naturalized citizen is listed
+/// by some sources as its citizen alone, by others by his other nationality, which it does not
+/// recognise.
+const HOST_COUNTRY: &str = "RU";
+
+/// Whether one of two disjoint citizenship lists is the host country alone (`RU` against `KG`).
+fn russian_and_other(a: &[CountryCode], b: &[CountryCode]) -> bool {
+    let host_only = |x: &[CountryCode]| x.len() == 1 && x[0].as_str() == HOST_COUNTRY;
+    (host_only(a) && !b.is_empty()) || (host_only(b) && !a.is_empty())
 }
 
 fn overlaps<T: Ord>(a: &[T], b: &[T]) -> bool {

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 pub const MODEL_FORMAT: &str = "recount-linkage-model";
 /// The version of the saved form. Versions 1 (before the event comparison took in the event's
 /// place) and 2 (before it told an undated event from one months away, and a summons from the
-/// events that follow it, and before the name level `one_part_other_family_form`) are read
-/// too: their event levels start again from the defaults, the new name level is added with its
-/// defaults, and everything else is kept with its history.
+/// events that follow it, and before the levels `one_part_other_family_form` and
+/// `russian_and_other`) are read too: their event levels start again from the defaults, the
+/// new levels are added with their defaults, and everything else is kept with its history.
 pub const MODEL_VERSION: u32 = 3;
 
 /// How a value of a parameter was obtained.
@@ -142,8 +142,10 @@ pub enum ModelError {
     Mismatch(String),
 }
 
-/// The index among the name levels of `one_part_other_family_form`, added in version 3.
-const NAME_LEVEL_ADDED_IN_3: usize = 8;
+/// The levels added in version 3, as (comparison, index among its levels):
+/// `one_part_other_family_form` and `russian_and_other`.
+const LEVELS_ADDED_IN_3: [(Comparison, usize); 2] =
+    [(Comparison::Name, 8), (Comparison::Citizenship, 2)];
 
 /// Starting m probabilities per comparison, best level first (no data behind them: EM moves
 /// them; they only need the right order of magnitude and the right ranking).
@@ -157,7 +159,7 @@ fn default_m(c: Comparison) -> &'static [f64] {
         Comparison::Sex => &[0.97, 0.03],
         Comparison::BirthPlace => &[0.8, 0.1, 0.1],
         Comparison::Residence => &[0.6, 0.15, 0.1, 0.15],
-        Comparison::Citizenship => &[0.8, 0.15, 0.05],
+        Comparison::Citizenship => &[0.75, 0.15, 0.05, 0.05],
         Comparison::Document => &[0.9, 0.06, 0.04],
         Comparison::Event => &[
             0.2, 0.1, 0.1, 0.05, 0.05, 0.05, 0.03, 0.03, 0.03, 0.05, 0.05, 0.26,
@@ -175,7 +177,7 @@ fn default_u(c: Comparison) -> Vec<f64> {
         Comparison::Sex => &[0.5],
         Comparison::BirthPlace => &[0.01, 0.01],
         Comparison::Residence => &[0.01, 0.01, 0.02],
-        Comparison::Citizenship => &[0.3, 0.2],
+        Comparison::Citizenship => &[0.3, 0.2, 0.1],
         Comparison::Document => &[1e-6, 1e-5],
         Comparison::Event => &[
             0.001, 0.002, 0.005, 0.01, 0.005, 0.02, 0.02, 0.1, 0.1, 0.1, 0.05,
@@ -239,15 +241,18 @@ impl Model {
         }
         let mut model: Model = serde_json::from_value(v)?;
         if version < MODEL_VERSION {
-            // Versions 1 and 2 had ten name levels, without `one_part_other_family_form`.
-            let name = Comparison::Name.index();
-            let at = NAME_LEVEL_ADDED_IN_3;
-            if let Some(p) = model.comparisons.get_mut(name)
-                && p.levels.len() + 1 == Comparison::Name.levels().len()
-                && p.levels.len() >= at
-            {
-                p.levels
-                    .insert(at, Model::default().comparisons[name].levels[at].clone());
+            // Versions 1 and 2 lacked a name level and a citizenship level: they are added
+            // with their defaults, the other levels keep their history.
+            let defaults = Model::default();
+            for (c, at) in LEVELS_ADDED_IN_3 {
+                let k = c.index();
+                if let Some(p) = model.comparisons.get_mut(k)
+                    && p.levels.len() + 1 == c.levels().len()
+                    && p.levels.len() >= at
+                {
+                    p.levels
+                        .insert(at, defaults.comparisons[k].levels[at].clone());
+                }
             }
             // Version 1's event comparison had six levels, without the place; version 2's
             // had ten.

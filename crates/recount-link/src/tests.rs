@@ -176,28 +176,30 @@ fn older_models_are_read_with_their_event_levels_started_again() {
             .as_array_mut()
             .unwrap()
             .truncate(levels);
-        // Ten name levels: without `one_part_other_family_form` (the ninth).
-        v["comparisons"][Comparison::Name.index()]["levels"]
-            .as_array_mut()
-            .unwrap()
-            .remove(8);
+        // Without `one_part_other_family_form` (the ninth name level) and `russian_and_other`
+        // (the third citizenship level).
+        for (c, at) in [(Comparison::Name, 8), (Comparison::Citizenship, 2)] {
+            v["comparisons"][c.index()]["levels"]
+                .as_array_mut()
+                .unwrap()
+                .remove(at);
+        }
         let old = Model::from_json(&v.to_string()).unwrap();
         assert_eq!(old.version, MODEL_VERSION);
         assert_eq!(
             old.params(Comparison::Event),
             Model::default().params(Comparison::Event)
         );
-        // The name levels kept with their history, the new one added with its defaults.
-        let (name, trained) = (
-            &old.params(Comparison::Name).levels,
-            &run.model.params(Comparison::Name).levels,
-        );
-        assert_eq!(name.len(), trained.len());
-        for (k, (a, b)) in name.iter().zip(trained).enumerate() {
-            if k == 8 {
-                assert_eq!(a, &Model::default().params(Comparison::Name).levels[8]);
-            } else {
-                assert_eq!(a, b, "name level {k}");
+        // The levels kept with their history, the new ones added with their defaults.
+        for (c, added) in [(Comparison::Name, 8), (Comparison::Citizenship, 2)] {
+            let (read, trained) = (&old.params(c).levels, &run.model.params(c).levels);
+            assert_eq!(read.len(), trained.len());
+            for (k, (a, b)) in read.iter().zip(trained).enumerate() {
+                if k == added {
+                    assert_eq!(a, &Model::default().params(c).levels[k], "{c} level {k}");
+                } else {
+                    assert_eq!(a, b, "{c} level {k}");
+                }
             }
         }
         assert_eq!(old.prior, run.model.prior);

@@ -261,6 +261,28 @@ fn an_initial_meets_the_first_letter_of_the_transliteration() {
 }
 
 #[test]
+fn russian_citizenship_alone_against_another_is_a_level_of_its_own() {
+    let records: Vec<Record> = ["RU", "KG", "RU;KG", "KZ", "UZ;TJ", "RU"]
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let mut r = Record::new(format!("s{k}"), "1");
+            r.citizenship = c.split(';').map(|x| x.parse().unwrap()).collect();
+            r
+        })
+        .collect();
+    let ds = Dataset::from_records(&records, &DedupePolicy::default());
+    let level = |i, j| {
+        Comparison::Citizenship.level_label(compare(&ds, i, j)[Comparison::Citizenship.index()])
+    };
+    assert_eq!(level(0, 1), "russian_and_other", "RU against KG");
+    assert_eq!(level(4, 5), "russian_and_other", "UZ;TJ against RU");
+    assert_eq!(level(1, 2), "overlap");
+    assert_eq!(level(1, 3), "disjoint", "KG against KZ");
+    assert_eq!(level(2, 3), "disjoint", "RU;KG against KZ");
+}
+
+#[test]
 fn a_misspelt_shared_part_beside_a_changed_one_is_one_part() {
     let ds = dataset(&[
         ("a", "1", Some("Jacinta Bastiaans"), None, None, None),
