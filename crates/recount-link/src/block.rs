@@ -294,10 +294,10 @@ fn rule_keys(
     };
     let is_partial = |i: usize| ds.name_features(i as u32).is_some_and(|f| f.partial);
     // The partial-name rule's full names are weak members, which pair only with partial ones:
-    // a full name's key no partial name has makes no pair, and is not kept. (Keeping every key
-    // took most of the rule's memory: most names are full.)
-    // A rare partial name (a misspelt one) also gives the forms of its given name with one
-    // letter left out, and full names give theirs, kept where a rare partial name has them.
+    // a full name's key no partial name has makes no pair, and is not kept (keeping every key
+    // took most of the rule's memory: most names are full). A rare partial name (a misspelt
+    // one) also gives the forms of its given name with one letter left out, and full names
+    // give theirs, kept like their other keys where a partial name has them.
     let partial_rule = matches!(rule, BlockingRule::PartialNameEvent);
     let named = if partial_rule {
         ds.name
@@ -615,10 +615,10 @@ fn rule_pairs_with(
 }
 
 /// Sorts `pairs` and drops repeats once they fill their allocation past [`COMPACT_FROM`]: one
-/// pair is proposed by every key its two records share (the partial-name rule gives a given
-/// name eight, see [`crate::name::NameFeatures::for_each_given_neighbour`]), and holding every
-/// repeat until the rule ends took 100,000 duplicated records' blocking half as much memory
-/// again.
+/// pair is proposed by every key its two records share (a given name gives the partial-name
+/// rule up to eight, see [`crate::name::NameFeatures::for_each_given_neighbour`]). When every
+/// partial name gave them, holding each repeat until the rule ended took 100,000 duplicated
+/// records' blocking half as much memory again.
 fn compact(pairs: &mut Vec<u64>) {
     if pairs.len() >= COMPACT_FROM && pairs.len() == pairs.capacity() {
         pairs.sort_unstable();
