@@ -3,7 +3,7 @@
 //! duplicates. A block larger than the cap is skipped (its pairs would swamp the run) and
 //! reported, never silently.
 
-use crate::block_partial::{Periods, event_periods};
+use crate::block_partial::{Periods, Undated, event_periods};
 use crate::prepare::{Dataset, NONE, Pair};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -314,9 +314,14 @@ fn rule_keys(
             .with_min_len(8192)
             .filter(|&i| is_partial(i))
             .fold(Vec::new, |mut out, i| {
-                crate::block_partial::partial_name_event_keys(ds, i, groups, rare(i), &mut |k| {
-                    out.push(key_hash((9u8, k)))
-                });
+                crate::block_partial::partial_name_event_keys(
+                    ds,
+                    i,
+                    groups,
+                    rare(i),
+                    Undated::WithoutDate,
+                    &mut |k| out.push(key_hash((9u8, k))),
+                );
                 out
             })
             .reduce(Vec::new, |mut a, mut b| {
@@ -464,11 +469,17 @@ fn rule_keys(
                 // Partial names pair with every member; full names only with partial ones.
                 let partial = is_partial(i);
                 let neighbours = !partial || rare(i);
+                let undated = if partial {
+                    Undated::WithoutDate
+                } else {
+                    Undated::Always
+                };
                 crate::block_partial::partial_name_event_keys(
                     ds,
                     i,
                     groups,
                     neighbours,
+                    undated,
                     &mut |k| {
                         let key = key_hash((9u8, k));
                         if partial {

@@ -57,19 +57,52 @@ pub(crate) fn event_periods(
     }
 }
 
-/// Calls `emit` with a hashable key per (name part, event term, event period) of record `i`;
-/// with `neighbours`, also per form of its given name with one letter left out.
+/// The period of the key of an event told without a usable date (see [`Undated`]).
+const UNDATED: i32 = i32::MIN;
+
+/// Which records give the partial-name rule a key without the event's time, for a partial
+/// name whose event has no date (or only a vague one): "Канат, refused exit" meets the full
+/// names with that part and that event whenever it was. In a block of a common name such a
+/// key is split by the event's time, which the undated record leaves: it meets only the few
+/// full names of a rare one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Undated {
+    /// Every record: the full names, kept where an undated partial name has the key.
+    Always,
+    /// Only a record whose event has no usable date: the partial names.
+    WithoutDate,
+}
+
+/// Calls `out` with a hashable key per (name part, event term, event period) of record `i`;
+/// with `neighbours`, also per form of its given name with one letter left out; and, as
+/// `undated` says, the same keys with the period [`UNDATED`].
 pub(crate) fn partial_name_event_keys(
     ds: &Dataset,
     i: usize,
     groups: &[&[String]],
     neighbours: bool,
-    emit: &mut dyn FnMut((&str, u32, i32)),
+    undated: Undated,
+    out: &mut dyn FnMut((&str, u32, i32)),
 ) {
     let id = ds.name[i];
     if id == crate::prepare::NONE {
         return;
     }
+    let mut dated = false;
+    event_periods(ds, i, Periods::MONTH, &mut |_, _| dated = true);
+    let event = ds.event[i];
+    let undated_key = event != crate::prepare::NONE
+        && match undated {
+            Undated::Always => true,
+            Undated::WithoutDate => !dated,
+        };
+    // Every key of the record's name: with each period of its event, and undated.
+    let with_periods = |k: &str, out: &mut dyn FnMut((&str, u32, i32))| {
+        event_periods(ds, i, Periods::MONTH, &mut |event, p| out((k, event, p)));
+        if undated_key {
+            out((k, event, UNDATED));
+        }
+    };
     let parts = groups[id as usize];
     // A part's key, and its stem's consonants: a given name alone with a typo in a vowel
     // (Бахтовр for Бахтовар) meets its full form through them.
@@ -77,9 +110,7 @@ pub(crate) fn partial_name_event_keys(
         .as_ref()
         .map_or(&[][..], |f| &f.consonant_keys[..]);
     for k in parts.iter().take(5).chain(consonants.iter().take(5)) {
-        event_periods(ds, i, Periods::MONTH, &mut |event, p| {
-            emit((k.as_str(), event, p))
-        });
+        with_periods(k.as_str(), &mut *out);
     }
     // And the given name's stem with one letter left out: a given name alone with a typo in a
     // consonant (Оурбек for Омурбек, Кайат for Кайрат) meets its full form through them.
@@ -92,9 +123,7 @@ pub(crate) fn partial_name_event_keys(
             key.clear();
             key.push_str("d:");
             key.push_str(form);
-            event_periods(ds, i, Periods::MONTH, &mut |event, p| {
-                emit((key.as_str(), event, p))
-            });
+            with_periods(key.as_str(), &mut *out);
         });
     }
 }

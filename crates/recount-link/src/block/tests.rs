@@ -105,6 +105,54 @@ fn a_misspelt_given_name_alone_meets_its_full_form_one_letter_apart() {
 }
 
 #[test]
+fn a_given_name_alone_without_a_date_meets_its_full_form_at_the_same_event() {
+    // A caller gave his given name and said he was refused exit, but not when.
+    let told = |src: &str, id: &str, name: &str, term: &str, date: Option<&str>| {
+        let mut r = Record::new(src, id);
+        r.name = Some(name.into());
+        r.event = recount_types::EventVocabulary::default().term(term).ok();
+        r.event_date = date.map(|d| d.parse().unwrap());
+        r
+    };
+    let records = [
+        told("hotline", "1", "Асрор", "exit_refused", None),
+        told(
+            "families",
+            "1",
+            "Kurbonov Asror",
+            "exit_refused",
+            Some("2022-10"),
+        ),
+        told(
+            "families",
+            "2",
+            "Asror Karimov",
+            "summoned",
+            Some("2022-10-03"),
+        ),
+        told("lawyers", "1", "Кадыров Асрор", "exit_refused", None),
+        // Two full names, one of them undated: full names meet only partial ones.
+        told(
+            "lawyers",
+            "2",
+            "Asror Kurbonov",
+            "exit_refused",
+            Some("2022-10-05"),
+        ),
+    ];
+    let ds = Dataset::from_records(&records, &DedupePolicy::default());
+    let (pairs, _) = rule_pairs(
+        &ds,
+        BlockingRule::PartialNameEvent,
+        BlockingConfig::default(),
+    );
+    assert_eq!(
+        pairs,
+        vec![Pair::new(0, 1), Pair::new(0, 3), Pair::new(0, 4)]
+    );
+}
+
+#[test]
 fn one_address_word_and_a_name_part_pair_records_born_years_apart() {
     // FEBRL4's rec-4316: the same name, the birth year mistyped, the suburb changed and the
     // street misspelt; the postcode is the one uncommon word left in common.
