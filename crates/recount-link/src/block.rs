@@ -3,7 +3,7 @@
 //! duplicates. A block larger than the cap is skipped (its pairs would swamp the run) and
 //! reported, never silently.
 
-use crate::block_partial::{Periods, Undated, event_periods};
+use crate::block_partial::{Periods, event_periods};
 use crate::prepare::{Dataset, NONE, Pair};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -185,7 +185,7 @@ fn hasher() -> foldhash::fast::FixedState {
     foldhash::fast::FixedState::with_seed(0x7265_636f_756e_7421)
 }
 
-fn key_hash(parts: impl Hash) -> u64 {
+pub(crate) fn key_hash(parts: impl Hash) -> u64 {
     hasher().hash_one(parts)
 }
 
@@ -202,7 +202,7 @@ fn name_key_groups(ds: &Dataset) -> Vec<&[String]> {
 const MAX_PARTS: usize = 5;
 
 /// Marks a block member that pairs only with the block's other (strong) members.
-const WEAK: u32 = 1 << 31;
+pub(crate) const WEAK: u32 = 1 << 31;
 
 /// A record's birth years (its own, or a narrow range implied by an age, widened by a year on
 /// each side when `widen`) and, with a full birth date, its month and day.
@@ -292,48 +292,8 @@ fn rule_keys(
     } else {
         Vec::new()
     };
-    let is_partial = |i: usize| ds.name_features(i as u32).is_some_and(|f| f.partial);
-    // The partial-name rule's full names are weak members, which pair only with partial ones:
-    // a full name's key no partial name has makes no pair, and is not kept (keeping every key
-    // took most of the rule's memory: most names are full). A rare partial name (a misspelt
-    // one) also gives the forms of its given name with one letter left out, and full names
-    // give theirs, kept like their other keys where a partial name has them.
-    let partial_rule = matches!(rule, BlockingRule::PartialNameEvent);
-    let named = if partial_rule {
-        ds.name
-            .iter()
-            .filter(|&&id| id != NONE && ds.names[id as usize].is_some())
-            .count()
-    } else {
-        0
-    };
-    let rare = |i: usize| crate::block_partial::rare_partial_name(ds, i, named);
-    let partial_keys: Vec<u64> = if partial_rule {
-        let mut keys: Vec<u64> = (0..n)
-            .into_par_iter()
-            .with_min_len(8192)
-            .filter(|&i| is_partial(i))
-            .fold(Vec::new, |mut out, i| {
-                crate::block_partial::partial_name_event_keys(
-                    ds,
-                    i,
-                    groups,
-                    rare(i),
-                    Undated::WithoutDate,
-                    &mut |k| out.push(key_hash((9u8, k))),
-                );
-                out
-            })
-            .reduce(Vec::new, |mut a, mut b| {
-                a.append(&mut b);
-                a
-            });
-        keys.par_sort_unstable();
-        keys.dedup();
-        keys
-    } else {
-        Vec::new()
-    };
+    let partial_names = matches!(rule, BlockingRule::PartialNameEvent)
+        .then(|| crate::block_partial::PartialNameKeys::new(ds, groups));
     let per_record = |i: usize, out: &mut Vec<(u64, u32)>| {
         let r = i as u32;
         match rule {
@@ -466,29 +426,9 @@ fn rule_keys(
                 }
             }
             BlockingRule::PartialNameEvent => {
-                // Partial names pair with every member; full names only with partial ones.
-                let partial = is_partial(i);
-                let neighbours = !partial || rare(i);
-                let undated = if partial {
-                    Undated::WithoutDate
-                } else {
-                    Undated::Always
-                };
-                crate::block_partial::partial_name_event_keys(
-                    ds,
-                    i,
-                    groups,
-                    neighbours,
-                    undated,
-                    &mut |k| {
-                        let key = key_hash((9u8, k));
-                        if partial {
-                            out.push((key, r));
-                        } else if partial_keys.binary_search(&key).is_ok() {
-                            out.push((key, r | WEAK));
-                        }
-                    },
-                );
+                if let Some(keys) = &partial_names {
+                    keys.record_keys(i, out);
+                }
             }
             BlockingRule::Document => {
                 let d = ds.document[i];
@@ -498,7 +438,16 @@ fn rule_keys(
             }
         }
     };
-    let mut keys: Vec<(u64, u32)> = (0..n)
+    sorted_per_record(n, per_record)
+}
+
+/// What `per_record` pushes for each of records `0..n` (run in parallel), sorted, without
+/// repeats.
+pub(crate) fn sorted_per_record<T: Ord + Send>(
+    n: usize,
+    per_record: impl Fn(usize, &mut Vec<T>) + Sync,
+) -> Vec<T> {
+    let mut out: Vec<T> = (0..n)
         .into_par_iter()
         .with_min_len(8192)
         .fold(Vec::new, |mut out, i| {
@@ -509,9 +458,9 @@ fn rule_keys(
             a.append(&mut b);
             a
         });
-    keys.par_sort_unstable();
-    keys.dedup();
-    keys
+    out.par_sort_unstable();
+    out.dedup();
+    out
 }
 
 fn encode(p: Pair) -> u64 {

@@ -2,7 +2,7 @@
 //! (`recount-names`). Each distinct name is prepared once; linkage sees its per-part blocking
 //! keys, its term-frequency keys, the sex its morphology implies, and a comparison level.
 
-use recount_names::{NameLevel, PatronymicForm, PreparedName, Role, compare_level};
+use recount_names::{NameLevel, PreparedName, Role, compare_level};
 use recount_types::Sex;
 
 pub use recount_names::latin_skeleton;
@@ -140,19 +140,10 @@ impl NameFeatures {
         // An initial ("Nurlan I.") says no more than a missing part.
         let known = |k: Option<&str>| k.is_some_and(|k| k.chars().count() > 1);
         let partial = !known(prepared.given_key()) || !known(prepared.surname_key());
-        let parts = prepared.parts();
-        let family_form = if parts.iter().any(|p| p.role == Role::Surname) {
-            FamilyForm::Surname
-        } else if parts.iter().any(|p| {
-            p.role == Role::Patronymic
-                && matches!(
-                    p.patronymic,
-                    Some(PatronymicForm::Particle(_) | PatronymicForm::Joined)
-                )
-        }) {
-            FamilyForm::FathersName
-        } else {
-            FamilyForm::Missing
+        let family_form = match prepared.family_part().map(|p| p.role) {
+            Some(Role::Surname) => FamilyForm::Surname,
+            Some(_) => FamilyForm::FathersName,
+            None => FamilyForm::Missing,
         };
         Some(NameFeatures {
             partial,

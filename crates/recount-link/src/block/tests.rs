@@ -12,6 +12,17 @@ fn record(src: &str, id: &str, given: &str, family: &str, birth: &str, residence
     r
 }
 
+/// The candidate pairs of the partial-name rule alone.
+fn partial_rule_pairs(records: &[Record]) -> Vec<Pair> {
+    let ds = Dataset::from_records(records, &DedupePolicy::default());
+    rule_pairs(
+        &ds,
+        BlockingRule::PartialNameEvent,
+        BlockingConfig::default(),
+    )
+    .0
+}
+
 fn pairs_of(records: &[Record]) -> (Dataset, Blocking) {
     let ds = Dataset::from_records(records, &DedupePolicy::default());
     let b = block(&ds, BlockingConfig::default());
@@ -60,12 +71,7 @@ fn a_given_name_alone_with_a_vowel_typo_meets_its_full_form_at_the_same_event() 
     let mut d = Record::new("media", "2");
     d.name = Some("Фарход".into());
     event(&mut d, "2023-02-15");
-    let ds = Dataset::from_records(&[a, b, c, d], &DedupePolicy::default());
-    let (pairs, _) = rule_pairs(
-        &ds,
-        BlockingRule::PartialNameEvent,
-        BlockingConfig::default(),
-    );
+    let pairs = partial_rule_pairs(&[a, b, c, d]);
     assert_eq!(pairs, vec![Pair::new(0, 1)]);
 }
 
@@ -92,12 +98,7 @@ fn a_misspelt_given_name_alone_meets_its_full_form_one_letter_apart() {
         told("hotline", "Аилшер", None, "2023-02-15"),
         told("lawyers", "Алишер", Some("Каримов"), "2023-02-14"),
     ];
-    let ds = Dataset::from_records(&records, &DedupePolicy::default());
-    let (pairs, _) = rule_pairs(
-        &ds,
-        BlockingRule::PartialNameEvent,
-        BlockingConfig::default(),
-    );
+    let pairs = partial_rule_pairs(&records);
     assert_eq!(
         pairs,
         vec![Pair::new(0, 1), Pair::new(2, 3), Pair::new(4, 5)]
@@ -140,12 +141,7 @@ fn a_given_name_alone_without_a_date_meets_its_full_form_at_the_same_event() {
             Some("2022-10-05"),
         ),
     ];
-    let ds = Dataset::from_records(&records, &DedupePolicy::default());
-    let (pairs, _) = rule_pairs(
-        &ds,
-        BlockingRule::PartialNameEvent,
-        BlockingConfig::default(),
-    );
+    let pairs = partial_rule_pairs(&records);
     assert_eq!(
         pairs,
         vec![Pair::new(0, 1), Pair::new(0, 3), Pair::new(0, 4)]

@@ -124,9 +124,28 @@ fn events(rows: &[(&str, &str, Option<&str>)]) -> Dataset {
     Dataset::from_records(&records, &DedupePolicy::default())
 }
 
+/// The level of comparison `c` of records `i` and `j`.
+fn level_of(ds: &Dataset, c: Comparison, i: u32, j: u32) -> &'static str {
+    c.level_label(compare(ds, i, j)[c.index()])
+}
+
 /// The event level of records `i` and `j`.
 fn event_level(ds: &Dataset, i: u32, j: u32) -> &'static str {
-    Comparison::Event.level_label(compare(ds, i, j)[Comparison::Event.index()])
+    level_of(ds, Comparison::Event, i, j)
+}
+
+/// One record per name (in a `name` field), each from its own source.
+fn names(names: &[&str]) -> Dataset {
+    let records: Vec<Record> = names
+        .iter()
+        .enumerate()
+        .map(|(k, n)| {
+            let mut r = Record::new(format!("s{k}"), "1");
+            r.name = Some((*n).to_owned());
+            r
+        })
+        .collect();
+    Dataset::from_records(&records, &DedupePolicy::default())
 }
 
 #[test]
@@ -230,14 +249,14 @@ fn a_summons_and_what_follows_it_are_a_level_of_their_own() {
 
 #[test]
 fn a_surname_against_a_fathers_name_with_its_particle_is_a_level_of_its_own() {
-    let ds = dataset(&[
-        ("a", "1", Some("Сыдыков Бектур"), None, None, None),
-        ("b", "1", Some("Бектур Бакай уулу"), None, None, None),
-        ("b", "2", Some("Бектур Асанов"), None, None, None),
-        ("b", "3", Some("Данияр Жумабаев"), None, None, None),
-        ("c", "1", Some("Данияр Кайрат уулу"), None, None, None),
+    let ds = names(&[
+        "Сыдыков Бектур",
+        "Бектур Бакай уулу",
+        "Бектур Асанов",
+        "Данияр Жумабаев",
+        "Данияр Кайрат уулу",
     ]);
-    let name = |i, j| Comparison::Name.level_label(compare(&ds, i, j)[Comparison::Name.index()]);
+    let name = |i, j| level_of(&ds, Comparison::Name, i, j);
     assert_eq!(name(0, 1), "one_part_other_family_form");
     assert_eq!(name(3, 4), "one_part_other_family_form");
     assert_eq!(name(0, 2), "one_part", "two surnames");
@@ -245,15 +264,15 @@ fn a_surname_against_a_fathers_name_with_its_particle_is_a_level_of_its_own() {
 
 #[test]
 fn an_initial_meets_the_first_letter_of_the_transliteration() {
-    let ds = dataset(&[
-        ("a", "1", Some("Alisher Kholikov"), None, None, None),
-        ("b", "1", Some("Alisher K."), None, None, None),
-        ("b", "2", Some("Alisher M."), None, None, None),
-        ("c", "1", Some("Хуршед Хамидов"), None, None, None),
-        ("d", "1", Some("Khurshed K."), None, None, None),
-        ("d", "2", Some("Khurshed H."), None, None, None),
+    let ds = names(&[
+        "Alisher Kholikov",
+        "Alisher K.",
+        "Alisher M.",
+        "Хуршед Хамидов",
+        "Khurshed K.",
+        "Khurshed H.",
     ]);
-    let name = |i, j| Comparison::Name.level_label(compare(&ds, i, j)[Comparison::Name.index()]);
+    let name = |i, j| level_of(&ds, Comparison::Name, i, j);
     assert_eq!(name(0, 1), "part_subset", "K. for Kholikov");
     assert_eq!(name(0, 2), "one_part", "M. for Kholikov");
     assert_eq!(name(3, 4), "part_subset", "K. for Хамидов");
@@ -272,9 +291,7 @@ fn russian_citizenship_alone_against_another_is_a_level_of_its_own() {
         })
         .collect();
     let ds = Dataset::from_records(&records, &DedupePolicy::default());
-    let level = |i, j| {
-        Comparison::Citizenship.level_label(compare(&ds, i, j)[Comparison::Citizenship.index()])
-    };
+    let level = |i, j| level_of(&ds, Comparison::Citizenship, i, j);
     assert_eq!(level(0, 1), "russian_and_other", "RU against KG");
     assert_eq!(level(4, 5), "russian_and_other", "UZ;TJ against RU");
     assert_eq!(level(1, 2), "overlap");
@@ -290,7 +307,7 @@ fn a_misspelt_shared_part_beside_a_changed_one_is_one_part() {
         ("b", "2", Some("Maria Frencham"), None, None, None),
         ("b", "3", Some("Jacinta Frencham"), None, None, None),
     ]);
-    let name = |i, j| Comparison::Name.level_label(compare(&ds, i, j)[Comparison::Name.index()]);
+    let name = |i, j| level_of(&ds, Comparison::Name, i, j);
     assert_eq!(name(0, 1), "one_part", "a typo in the shared given name");
     assert_eq!(name(0, 3), "one_part", "the shared given name spelt alike");
     assert_eq!(name(0, 2), "different", "nothing shared");

@@ -559,7 +559,13 @@ impl PreparedName {
     /// The stem of the surname (or of the father's name standing for it), for term-frequency
     /// tables: Asanov, Asanova and Asan uulu share `asan`.
     pub fn surname_key(&self) -> Option<&str> {
-        self.family.first().map(|&i| self.part(i).stem.as_str())
+        self.family_part().map(|p| p.stem.as_str())
+    }
+
+    /// The part in the surname's place: the surname, or without one a father's name written
+    /// with its particle or joined ending (Асан уулу, Нұрланұлы, role `Patronymic`).
+    pub fn family_part(&self) -> Option<&NamePart> {
+        self.family.first().map(|&i| self.part(i))
     }
 }
 
