@@ -24,6 +24,7 @@
 //! database whose applied migration no longer matches its file.
 
 pub mod accounts;
+mod borrowing;
 pub mod desk;
 pub mod linkage;
 mod migrations;
@@ -87,6 +88,9 @@ pub enum StoreError {
         value: String,
         problem: String,
     },
+    /// A record without a record id (the importers refuse one before it gets here).
+    #[error("a record without a record_id cannot be stored")]
+    EmptyRecordId,
     #[error("no source named {0:?} in the project database")]
     UnknownSource(String),
     /// An import wrote a row whose reference points at nothing (a bug: imports only write ids

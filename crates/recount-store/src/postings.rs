@@ -6,8 +6,9 @@
 //! each become a few thousand rows instead of ten million.
 
 use crate::Result;
+use foldhash::{HashMap, HashSet};
 use rusqlite::{OptionalExtension, params};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// How many low bits of a record id its offset in a bucket takes.
@@ -134,9 +135,9 @@ impl PendingPostings {
     pub(crate) fn new(max_id: i64) -> PendingPostings {
         PendingPostings {
             bucket: None,
-            groups: HashMap::new(),
+            groups: HashMap::default(),
             fresh_from: bucket_of(max_id) + 1,
-            written: HashSet::new(),
+            written: HashSet::default(),
         }
     }
 
@@ -169,7 +170,7 @@ impl PendingPostings {
         let Some(bucket) = self.bucket.take() else {
             return Ok(());
         };
-        let mut per_key: HashMap<&str, Vec<u16>> = HashMap::new();
+        let mut per_key: HashMap<&str, Vec<u16>> = HashMap::default();
         for (keys, offsets) in self.groups.values() {
             for k in &keys.keys {
                 per_key
@@ -182,7 +183,9 @@ impl PendingPostings {
         lists.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let fresh = bucket >= self.fresh_from && !self.written.contains(&bucket);
         for (key, mut offsets) in lists {
-            offsets.sort_unstable();
+            // A key's offsets are sorted runs, one per name holding it: the stable sort
+            // merges runs, where an unstable one sorted them afresh (5% of the writer).
+            offsets.sort();
             offsets.dedup();
             if fresh {
                 tx.prepare_cached(

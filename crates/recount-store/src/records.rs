@@ -1,15 +1,17 @@
 //! Records: importing them as one transaction, idempotently, and reading them back.
 
+use crate::borrowing::{BorrowingStatement, Param};
 use crate::desk::{DESK_INDEXES, index_exists};
 use crate::postings::{NameKeys, PendingChanges, PendingPostings};
 use crate::{Db, Result, Store, StoreError};
+use foldhash::HashMap;
 use recount_types::{
     AgeRange, CountryCode, EventVocabulary, PersonId, Record, RecordId, SourceName,
     parse_country_list,
 };
 use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// What to do with a record whose `record_id` the source already has with different content.
@@ -211,9 +213,11 @@ pub struct ImportBatch<'s> {
     /// `None` once committed or rolled back.
     tx: Option<rusqlite::Transaction<'s>>,
     /// [`INSERT`], prepared once: a record costs one run of it.
-    insert: rusqlite::Statement<'s>,
+    insert: BorrowingStatement<'s>,
+    /// [`UPDATE`], prepared when the import first replaces a record.
+    update: Option<BorrowingStatement<'s>>,
     /// [`INSERT_REPORT`] and [`SELECT_REPORT`], prepared once.
-    insert_report: rusqlite::Statement<'s>,
+    insert_report: BorrowingStatement<'s>,
     select_report: rusqlite::Statement<'s>,
     conn: &'s rusqlite::Connection,
     import_id: i64,
@@ -338,17 +342,21 @@ fn check_references(
     Ok(())
 }
 
-/// Binds a record's values to [`INSERT`] or [`UPDATE`] (parameters 1 to 30), one by one: a
-/// statement run per record, the parameters' only copy is SQLite's.
-fn bind_record(
-    stmt: &mut rusqlite::Statement<'_>,
-    prepared: &PreparedRecord,
+/// A record's values for [`INSERT`] or [`UPDATE`] (parameters 1 to 30), borrowed from it:
+/// the statement runs at once, and SQLite reads them in place.
+fn record_params<'a>(
+    prepared: &'a PreparedRecord,
     source_id: i64,
     import_id: i64,
     report_id: Option<i64>,
-) -> Result<()> {
-    fn none(s: &str) -> Option<&str> {
-        (!s.is_empty()).then_some(s)
+) -> [Param<'a>; 30] {
+    fn typed(text: &TypedText, column: usize) -> Param<'_> {
+        let s = text.get(column);
+        if s.is_empty() {
+            Param::Null
+        } else {
+            Param::Text(s)
+        }
     }
     let PreparedRecord {
         record: r,
@@ -357,37 +365,39 @@ fn bind_record(
         hash,
         keys,
     } = prepared;
-    stmt.raw_bind_parameter(1, source_id)?;
-    stmt.raw_bind_parameter(2, &r.record_id)?;
-    stmt.raw_bind_parameter(3, &hash[..])?;
-    stmt.raw_bind_parameter(4, import_id)?;
-    stmt.raw_bind_parameter(5, *row as i64)?;
-    stmt.raw_bind_parameter(6, &r.name)?;
-    stmt.raw_bind_parameter(7, &r.given_name)?;
-    stmt.raw_bind_parameter(8, &r.family_name)?;
-    stmt.raw_bind_parameter(9, &r.patronymic)?;
-    stmt.raw_bind_parameter(10, none(text.get(6)))?;
-    stmt.raw_bind_parameter(11, none(text.get(7)))?;
-    stmt.raw_bind_parameter(12, r.birth_date.map(|d| d.first_day()))?;
-    stmt.raw_bind_parameter(13, r.birth_date.map(|d| d.last_day()))?;
-    stmt.raw_bind_parameter(14, &r.birth_place)?;
-    stmt.raw_bind_parameter(15, &r.document_id)?;
-    stmt.raw_bind_parameter(16, r.age.map(|a| a.min()))?;
-    stmt.raw_bind_parameter(17, r.age.map(|a| a.max()))?;
-    stmt.raw_bind_parameter(18, none(text.get(11)))?;
-    stmt.raw_bind_parameter(19, none(text.get(12)))?;
-    stmt.raw_bind_parameter(20, &r.residence)?;
-    stmt.raw_bind_parameter(21, none(text.get(14)))?;
-    stmt.raw_bind_parameter(22, none(text.get(15)))?;
-    stmt.raw_bind_parameter(23, r.event_date.map(|d| d.first_day()))?;
-    stmt.raw_bind_parameter(24, r.event_date.map(|d| d.last_day()))?;
-    stmt.raw_bind_parameter(25, &r.place)?;
-    stmt.raw_bind_parameter(26, none(text.get(17)))?;
-    stmt.raw_bind_parameter(27, report_id)?;
-    stmt.raw_bind_parameter(28, &r.quote)?;
-    stmt.raw_bind_parameter(29, &r.notes)?;
-    stmt.raw_bind_parameter(30, keys.stored())?;
-    Ok(())
+    let day = |d: Option<i32>| Param::from(d.map(i64::from));
+    [
+        Param::Int(source_id),
+        Param::Text(&r.record_id),
+        Param::Blob(&hash[..]),
+        Param::Int(import_id),
+        Param::Int(*row as i64),
+        (&r.name).into(),
+        (&r.given_name).into(),
+        (&r.family_name).into(),
+        (&r.patronymic).into(),
+        typed(text, 6),
+        typed(text, 7),
+        day(r.birth_date.map(|d| d.first_day())),
+        day(r.birth_date.map(|d| d.last_day())),
+        (&r.birth_place).into(),
+        (&r.document_id).into(),
+        r.age.map(|a| i64::from(a.min())).into(),
+        r.age.map(|a| i64::from(a.max())).into(),
+        typed(text, 11),
+        typed(text, 12),
+        (&r.residence).into(),
+        typed(text, 14),
+        typed(text, 15),
+        day(r.event_date.map(|d| d.first_day())),
+        day(r.event_date.map(|d| d.last_day())),
+        (&r.place).into(),
+        typed(text, 17),
+        report_id.into(),
+        (&r.quote).into(),
+        (&r.notes).into(),
+        keys.stored().into(),
+    ]
 }
 
 /// SHA-256 of the record's 21 Records CSV v1 values in column order, each followed by 0x1F.
@@ -414,6 +424,11 @@ impl Store {
         // transaction, so it changes here and comes back when the batch ends.
         let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
         conn.pragma_update(None, "foreign_keys", false)?;
+        // The CHECK constraints of `records` restate what the record's types guarantee (a sex,
+        // an age range, a country code, an informant are valid by construction; a record id's
+        // emptiness is checked in `put_prepared`), and evaluating them was a twentieth of the
+        // writer's instructions.
+        conn.pragma_update(None, "ignore_check_constraints", true)?;
         // `&mut self` guarantees no other transaction is open on this connection.
         let tx =
             rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Deferred)?;
@@ -423,17 +438,18 @@ impl Store {
             tx.query_row("SELECT coalesce(max(id), 0) FROM records", [], |r| r.get(0))?;
         Ok(ImportBatch {
             tx: Some(tx),
-            insert: conn.prepare(INSERT)?,
-            insert_report: conn.prepare(INSERT_REPORT)?,
+            insert: BorrowingStatement::prepare(conn, INSERT)?,
+            update: None,
+            insert_report: BorrowingStatement::prepare(conn, INSERT_REPORT)?,
             select_report: conn.prepare(SELECT_REPORT)?,
             conn,
             import_id,
             file_name: file_name.to_owned(),
             mode,
-            sources: HashMap::new(),
-            reports: HashMap::new(),
+            sources: HashMap::default(),
+            reports: HashMap::default(),
             reports_held: 0,
-            seen_existing: HashMap::new(),
+            seen_existing: HashMap::default(),
             postings: PendingPostings::new(max_id),
             key_changes: PendingChanges::default(),
             records_before: max_id,
@@ -456,6 +472,9 @@ impl Drop for ImportBatch<'_> {
         let _ = self
             .conn
             .pragma_update(None, "cache_size", -DEFAULT_CACHE_KIB);
+        let _ = self
+            .conn
+            .pragma_update(None, "ignore_check_constraints", false);
         if self.foreign_keys {
             let _ = self.conn.pragma_update(None, "foreign_keys", true);
         }
@@ -539,7 +558,9 @@ impl ImportBatch<'_> {
             return Ok(Some(*id));
         }
         // A report met for the first time is usually new: try to insert it first.
-        let inserted = self.insert_report.execute(params![source_id, report])?;
+        let inserted = self
+            .insert_report
+            .execute(&[Param::Int(source_id), Param::Text(report)])?;
         let id = if inserted == 1 {
             self.conn.last_insert_rowid()
         } else {
@@ -572,6 +593,10 @@ impl ImportBatch<'_> {
 
     /// Stores a prepared record: as [`ImportBatch::put`], with the preparation done already.
     pub fn put_prepared(&mut self, prepared: &PreparedRecord) -> Result<PutOutcome> {
+        // The one CHECK of `records` that no type guarantees, and imports skip the CHECKs.
+        if prepared.record.record_id.is_empty() {
+            return Err(StoreError::EmptyRecordId);
+        }
         self.summary.rows += 1;
         let PreparedRecord {
             record,
@@ -582,14 +607,12 @@ impl ImportBatch<'_> {
         } = prepared;
         let source_id = self.source_id(&record.source)?;
         let report_id = self.report_id(source_id, record.report_id.as_deref())?;
-        bind_record(
-            &mut self.insert,
+        let inserted = self.insert.execute(&record_params(
             prepared,
             source_id,
             self.import_id,
             report_id,
-        )?;
-        let inserted = self.insert.raw_execute()?;
+        ))?;
         let tx = self.tx.as_ref().expect("an open import transaction");
         if inserted == 1 {
             let id = tx.last_insert_rowid();
@@ -650,11 +673,21 @@ impl ImportBatch<'_> {
             });
         }
         let old_keys = crate::postings::record_keys(tx, id)?;
-        let mut update = tx.prepare_cached(UPDATE)?;
-        bind_record(&mut update, prepared, source_id, self.import_id, report_id)?;
-        update.raw_bind_parameter(31, id)?;
-        update.raw_execute()?;
-        drop(update);
+        let mut params = [Param::Null; 31];
+        params[..30].copy_from_slice(&record_params(
+            prepared,
+            source_id,
+            self.import_id,
+            report_id,
+        ));
+        params[30] = Param::Int(id);
+        let update = match &mut self.update {
+            Some(u) => u,
+            None => self
+                .update
+                .insert(BorrowingStatement::prepare(self.conn, UPDATE)?),
+        };
+        update.execute(&params)?;
         note_event(&mut self.events, record, id);
         count_span(&mut self.spans, stored_span, -1);
         count_span(&mut self.spans, event_span(record), 1);

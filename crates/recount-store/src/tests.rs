@@ -702,6 +702,29 @@ fn a_reference_to_nothing_fails_the_commit_and_changes_nothing() {
     );
 }
 
+#[test]
+fn an_import_skips_the_check_constraints_but_refuses_an_empty_record_id() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut batch = store.begin_import("a.csv", ImportMode::Strict).unwrap();
+    batch.put(&full_record("1"), 2, &[]).unwrap();
+    assert!(matches!(
+        batch.put(&full_record(""), 3, &[]),
+        Err(StoreError::EmptyRecordId)
+    ));
+    batch.commit().unwrap();
+    assert_eq!(store.record_count().unwrap(), 1);
+    // Outside imports the constraints hold as before.
+    let Db::Sqlite(conn) = &store.db;
+    let ignored: i64 = conn
+        .query_row("PRAGMA ignore_check_constraints", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ignored, 0);
+    let e = conn
+        .execute("UPDATE records SET sex = 'x'", [])
+        .unwrap_err();
+    assert!(e.to_string().contains("CHECK constraint failed"), "{e}");
+}
+
 /// The longest event window stored, as the desk's date filter reads it.
 fn longest_window(store: &Store) -> Option<i64> {
     let Db::Sqlite(conn) = &store.db;
