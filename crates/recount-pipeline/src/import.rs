@@ -356,6 +356,7 @@ fn write(
         ));
     }
     let mut valid = false;
+    let mut outcomes = Vec::with_capacity(BATCH);
     for message in from_reader {
         let records = match message {
             ToWriter::Records(r) => r,
@@ -364,11 +365,13 @@ fn write(
                 break;
             }
         };
-        for prepared in &records {
+        outcomes.clear();
+        batch.put_prepared_all(&records, &mut outcomes)?;
+        for (prepared, outcome) in records.iter().zip(&outcomes) {
             let (record, row) = (&prepared.record, prepared.row);
-            match batch.put_prepared(prepared)? {
+            match outcome {
                 PutOutcome::DuplicateInImport { first_row } => {
-                    problems.push(Problem::duplicate(file, row, &record.record_id, first_row));
+                    problems.push(Problem::duplicate(file, row, &record.record_id, *first_row));
                 }
                 PutOutcome::Changed { previous } => problems.push(Problem::changed_content(
                     file,

@@ -212,8 +212,12 @@ impl PreparedRecord {
 pub struct ImportBatch<'s> {
     /// `None` once committed or rolled back.
     tx: Option<rusqlite::Transaction<'s>>,
-    /// [`INSERT`], prepared once: a record costs one run of it.
+    /// [`insert_sql`] of one record, prepared once: a record costs one run of it.
     insert: BorrowingStatement<'s>,
+    /// [`insert_sql`] of [`ROWS_PER_INSERT`] records at once.
+    insert_many: BorrowingStatement<'s>,
+    /// The largest record id in the table: the ids a multi-row insert gives follow it.
+    last_record_id: i64,
     /// [`UPDATE`], prepared when the import first replaces a record.
     update: Option<BorrowingStatement<'s>>,
     /// [`INSERT_REPORT`] and [`SELECT_REPORT`], prepared once.
@@ -265,14 +269,25 @@ const REPORT_CACHE: usize = 1 << 16;
 /// own tests use a small figure, so that they exercise it.)
 const DEFER_INDEXES_AFTER: u64 = if cfg!(test) { 100 } else { 50_000 };
 
-const INSERT: &str =
-    "INSERT INTO records (source_id, record_id, content_hash, import_id, import_row,
-    name, given_name, family_name, patronymic, sex, birth_date, birth_first_day, birth_last_day,
-    birth_place, document_id, age_min, age_max, citizenship, origin, residence, event, event_date,
-    event_first_day, event_last_day, place, informant, report_id, quote, notes, name_keys)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-    ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)
-    ON CONFLICT (source_id, record_id) DO NOTHING";
+/// Records per multi-row insert ([`ImportBatch::put_prepared_all`]): 30 parameters each, well
+/// under SQLite's limit of 32,766 per statement.
+const ROWS_PER_INSERT: usize = 32;
+
+/// The statement that inserts `rows` records (30 parameters each), leaving any that is
+/// already stored (same source and record id) as it is.
+fn insert_sql(rows: usize) -> String {
+    let row = format!("({})", ["?"; 30].join(", "));
+    format!(
+        "INSERT INTO records (source_id, record_id, content_hash, import_id, import_row,
+        name, given_name, family_name, patronymic, sex, birth_date, birth_first_day,
+        birth_last_day, birth_place, document_id, age_min, age_max, citizenship, origin,
+        residence, event, event_date, event_first_day, event_last_day, place, informant,
+        report_id, quote, notes, name_keys)
+        VALUES {}
+        ON CONFLICT (source_id, record_id) DO NOTHING",
+        vec![row; rows].join(", ")
+    )
+}
 
 const INSERT_REPORT: &str = "INSERT INTO reports (source_id, report_id) VALUES (?1, ?2)
     ON CONFLICT (source_id, report_id) DO NOTHING";
@@ -342,7 +357,7 @@ fn check_references(
     Ok(())
 }
 
-/// A record's values for [`INSERT`] or [`UPDATE`] (parameters 1 to 30), borrowed from it:
+/// A record's values for [`insert_sql`] or [`UPDATE`] (parameters 1 to 30), borrowed from it:
 /// the statement runs at once, and SQLite reads them in place.
 fn record_params<'a>(
     prepared: &'a PreparedRecord,
@@ -438,7 +453,9 @@ impl Store {
             tx.query_row("SELECT coalesce(max(id), 0) FROM records", [], |r| r.get(0))?;
         Ok(ImportBatch {
             tx: Some(tx),
-            insert: BorrowingStatement::prepare(conn, INSERT)?,
+            insert: BorrowingStatement::prepare(conn, &insert_sql(1))?,
+            insert_many: BorrowingStatement::prepare(conn, &insert_sql(ROWS_PER_INSERT))?,
+            last_record_id: max_id,
             update: None,
             insert_report: BorrowingStatement::prepare(conn, INSERT_REPORT)?,
             select_report: conn.prepare(SELECT_REPORT)?,
@@ -593,11 +610,128 @@ impl ImportBatch<'_> {
 
     /// Stores a prepared record: as [`ImportBatch::put`], with the preparation done already.
     pub fn put_prepared(&mut self, prepared: &PreparedRecord) -> Result<PutOutcome> {
+        let (source_id, report_id) = self.references(prepared)?;
+        let inserted = self.insert.execute(&record_params(
+            prepared,
+            source_id,
+            self.import_id,
+            report_id,
+        ))?;
+        if inserted == 1 {
+            let id = self.conn.last_insert_rowid();
+            return self.after_insert(prepared, id);
+        }
+        self.not_inserted(prepared, source_id, report_id)
+    }
+
+    /// Stores prepared records, as [`ImportBatch::put_prepared`] one after another would, and
+    /// appends their outcomes to `outcomes` in the same order. Records go to SQLite
+    /// [`ROWS_PER_INSERT`] to a statement: one statement run per record was a tenth of the
+    /// writer's instructions (starting, halting and resetting the program, opening cursors,
+    /// finding the table's last row), and those costs are paid once per statement.
+    pub fn put_prepared_all(
+        &mut self,
+        records: &[PreparedRecord],
+        outcomes: &mut Vec<PutOutcome>,
+    ) -> Result<()> {
+        let mut chunks = records.chunks_exact(ROWS_PER_INSERT);
+        let mut params: Vec<Param<'_>> = Vec::with_capacity(ROWS_PER_INSERT * 30);
+        let mut references = Vec::with_capacity(ROWS_PER_INSERT);
+        for chunk in &mut chunks {
+            params.clear();
+            references.clear();
+            for prepared in chunk {
+                let (source_id, report_id) = self.references(prepared)?;
+                params.extend(record_params(
+                    prepared,
+                    source_id,
+                    self.import_id,
+                    report_id,
+                ));
+                references.push((source_id, report_id));
+            }
+            let before = self.last_record_id;
+            let inserted = self.insert_many.execute(&params)?;
+            // Rows inserted by one statement get consecutive ids after the table's largest,
+            // in the statement's order: when all were inserted, their ids are known.
+            if inserted == chunk.len()
+                && self.conn.last_insert_rowid() == before + chunk.len() as i64
+            {
+                for (prepared, id) in chunk.iter().zip(before + 1..) {
+                    outcomes.push(self.after_insert(prepared, id)?);
+                }
+                continue;
+            }
+            // Some rows were already stored (a re-import, or a record id twice in the chunk):
+            // the rows this statement inserted, in id order, are matched to the chunk's records
+            // in order; the others are handled as `put_prepared` handles a conflict.
+            let new_rows = self.rows_after(before)?;
+            let mut new_rows = new_rows.iter().peekable();
+            for (prepared, (source_id, report_id)) in chunk.iter().zip(&references) {
+                let record_id = &prepared.record.record_id;
+                match new_rows.next_if(|(_, s, r)| s == source_id && r == record_id) {
+                    Some((id, _, _)) => outcomes.push(self.after_insert(prepared, *id)?),
+                    None => outcomes.push(self.not_inserted(prepared, *source_id, *report_id)?),
+                }
+            }
+        }
+        for prepared in chunks.remainder() {
+            outcomes.push(self.put_prepared(prepared)?);
+        }
+        Ok(())
+    }
+
+    /// The records with an id above `id` (source id and record id), in id order.
+    fn rows_after(&self, id: i64) -> Result<Vec<(i64, i64, String)>> {
+        let rows = self
+            .tx()
+            .prepare_cached(
+                "SELECT id, source_id, record_id FROM records WHERE id > ?1 ORDER BY id",
+            )?
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Checks what no CHECK does during an import, counts the row, and finds (or creates) the
+    /// record's source and report.
+    fn references(&mut self, prepared: &PreparedRecord) -> Result<(i64, Option<i64>)> {
         // The one CHECK of `records` that no type guarantees, and imports skip the CHECKs.
         if prepared.record.record_id.is_empty() {
             return Err(StoreError::EmptyRecordId);
         }
         self.summary.rows += 1;
+        let source_id = self.source_id(&prepared.record.source)?;
+        let report_id = self.report_id(source_id, prepared.record.report_id.as_deref())?;
+        Ok((source_id, report_id))
+    }
+
+    /// Notes a record just inserted as `id`: its event, window, name postings, the count.
+    fn after_insert(&mut self, prepared: &PreparedRecord, id: i64) -> Result<PutOutcome> {
+        let tx = self.tx.as_ref().expect("an open import transaction");
+        let record = &prepared.record;
+        self.last_record_id = self.last_record_id.max(id);
+        note_event(&mut self.events, record, id);
+        count_span(&mut self.spans, event_span(record), 1);
+        self.postings.add(tx, id, &prepared.keys)?;
+        self.summary.inserted += 1;
+        if self.summary.inserted
+            == DEFER_INDEXES_AFTER.max(u64::try_from(self.records_before).unwrap_or(0))
+        {
+            self.defer_indexes()?;
+        }
+        Ok(PutOutcome::Inserted(RecordId(id)))
+    }
+
+    /// A record whose `(source_id, record_id)` was already stored: a duplicate in this
+    /// import, the same content again, or a changed record (replaced only in update mode).
+    fn not_inserted(
+        &mut self,
+        prepared: &PreparedRecord,
+        source_id: i64,
+        report_id: Option<i64>,
+    ) -> Result<PutOutcome> {
+        let tx = self.tx.as_ref().expect("an open import transaction");
         let PreparedRecord {
             record,
             row,
@@ -605,28 +739,6 @@ impl ImportBatch<'_> {
             keys,
             ..
         } = prepared;
-        let source_id = self.source_id(&record.source)?;
-        let report_id = self.report_id(source_id, record.report_id.as_deref())?;
-        let inserted = self.insert.execute(&record_params(
-            prepared,
-            source_id,
-            self.import_id,
-            report_id,
-        ))?;
-        let tx = self.tx.as_ref().expect("an open import transaction");
-        if inserted == 1 {
-            let id = tx.last_insert_rowid();
-            note_event(&mut self.events, record, id);
-            count_span(&mut self.spans, event_span(record), 1);
-            self.postings.add(tx, id, keys)?;
-            self.summary.inserted += 1;
-            if self.summary.inserted
-                == DEFER_INDEXES_AFTER.max(u64::try_from(self.records_before).unwrap_or(0))
-            {
-                self.defer_indexes()?;
-            }
-            return Ok(PutOutcome::Inserted(RecordId(id)));
-        }
         let (id, stored_hash, import_id, import_row, stored_span): (
             i64,
             Vec<u8>,

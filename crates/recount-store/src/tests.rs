@@ -833,3 +833,96 @@ fn migration_6_counts_the_event_windows_of_a_version_5_database() {
         .unwrap();
     assert_eq!(span_index, 0);
 }
+
+/// Every stored row of `records` and `name_postings`, as text, in id order: two stores that
+/// took the same records the same way hold the same rows.
+fn table_dump(store: &Store) -> Vec<String> {
+    let Db::Sqlite(conn) = &store.db;
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT id, source_id, record_id, hex(content_hash), import_id, import_row, name,
+                report_id, name_keys FROM records ORDER BY id",
+        "SELECT key, bucket, hex(ids) FROM name_postings ORDER BY key, bucket",
+        "SELECT id, source_id, report_id FROM reports ORDER BY id",
+    ] {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            let cells: Vec<String> = (0..n)
+                .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                .collect();
+            out.push(cells.join("|"));
+        }
+    }
+    out
+}
+
+/// A record of the multi-row tests: `id` in source `source`, its name and report varying.
+fn numbered(source: &str, id: &str, name: &str) -> PreparedRecord {
+    let mut r = full_record(id);
+    r.source = recount_types::SourceName(source.into());
+    r.name = Some(name.into());
+    r.report_id = Some(format!("T-{}", id.len() % 3));
+    PreparedRecord::new(r, 0, vec![name.to_lowercase(), "common".into()])
+}
+
+#[test]
+fn many_records_at_once_do_what_one_at_a_time_does() {
+    // Two imports: the first new records only (whole chunks and a remainder); the second mixes
+    // new records, the same content again, changed content, and a record id twice within one
+    // chunk and across chunks, in strict and in update mode.
+    let mut first: Vec<PreparedRecord> = (0..70)
+        .map(|i| numbered("hotline", &format!("r{i}"), &format!("Name{}", i % 7)))
+        .collect();
+    let mut second: Vec<PreparedRecord> = Vec::new();
+    for i in 0..80 {
+        let id = format!("r{}", (i * 3) % 100);
+        let name = if i % 4 == 0 { "Changed" } else { "Same" };
+        let mut p = numbered("hotline", &id, &format!("Name{}", ((i * 3) % 100) % 7));
+        if name == "Changed" {
+            p = numbered("hotline", &id, name);
+        }
+        second.push(p);
+    }
+    second.push(numbered("lawyers", "r1", "Other source"));
+    second.push(numbered("hotline", "r3", "Name3"));
+    for (i, p) in second.iter_mut().enumerate() {
+        p.row = i as u64 + 2;
+    }
+    for (i, p) in first.iter_mut().enumerate() {
+        p.row = i as u64 + 2;
+    }
+    for mode in [ImportMode::Strict, ImportMode::Update] {
+        let mut one = Store::open_in_memory().unwrap();
+        let mut all = Store::open_in_memory().unwrap();
+        let mut outcomes_one = Vec::new();
+        let mut outcomes_all = Vec::new();
+        for (file, records) in [("a.csv", &first), ("b.csv", &second)] {
+            let mut batch = one.begin_import(file, mode).unwrap();
+            for p in records.iter() {
+                outcomes_one.push(batch.put_prepared(p).unwrap());
+            }
+            let summary_one = batch.commit().unwrap();
+            let mut batch = all.begin_import(file, mode).unwrap();
+            batch.put_prepared_all(records, &mut outcomes_all).unwrap();
+            let summary_all = batch.commit().unwrap();
+            assert_eq!(summary_all, summary_one, "{file} {mode:?}");
+        }
+        assert_eq!(outcomes_all, outcomes_one, "{mode:?}");
+        assert!(
+            outcomes_all
+                .iter()
+                .any(|o| matches!(o, PutOutcome::DuplicateInImport { .. })),
+            "the test has duplicates"
+        );
+        assert!(
+            outcomes_all
+                .iter()
+                .any(|o| matches!(o, PutOutcome::Unchanged(_))),
+            "the test has unchanged records"
+        );
+        assert_eq!(table_dump(&all), table_dump(&one), "{mode:?}");
+        assert_postings_match_record_keys(&all);
+    }
+}
