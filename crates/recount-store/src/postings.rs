@@ -120,10 +120,13 @@ fn push_json_string(out: &mut String, s: &str) {
 /// written when the import moves on to the next bucket or commits.
 pub(crate) struct PendingPostings {
     bucket: Option<i64>,
-    /// Records with the same key set (the same `Arc`, shared by records of the same name)
-    /// gathered together, so that a record costs one map lookup, not one per key.
-    /// Keyed by the `Arc`'s address, which stays taken while the map holds the `Arc`.
-    groups: HashMap<usize, (Arc<NameKeys>, Vec<u16>)>,
+    /// The key sets met in this bucket (records of the same name share one `Arc`), and where
+    /// each is in `sets`: a record costs one map lookup, not one per key. Keyed by the `Arc`'s
+    /// address, which stays taken while `sets` holds the `Arc`.
+    groups: HashMap<usize, u32>,
+    sets: Vec<Arc<NameKeys>>,
+    /// Each record of the bucket as (offset, index in `sets`), in the order added.
+    records: Vec<(u16, u32)>,
     /// Buckets from this one on held no record when the import began, so they have no posting
     /// rows to merge with (unless this import already wrote them: `written`).
     fresh_from: i64,
@@ -136,6 +139,8 @@ impl PendingPostings {
         PendingPostings {
             bucket: None,
             groups: HashMap::default(),
+            sets: Vec::new(),
+            records: Vec::new(),
             fresh_from: bucket_of(max_id) + 1,
             written: HashSet::default(),
         }
@@ -157,11 +162,15 @@ impl PendingPostings {
             self.flush(tx)?;
             self.bucket = Some(bucket);
         }
-        self.groups
+        let sets = &mut self.sets;
+        let set = *self
+            .groups
             .entry(Arc::as_ptr(keys) as usize)
-            .or_insert_with(|| (keys.clone(), Vec::new()))
-            .1
-            .push(offset_of(id));
+            .or_insert_with(|| {
+                sets.push(keys.clone());
+                (sets.len() - 1) as u32
+            });
+        self.records.push((offset_of(id), set));
         Ok(())
     }
 
@@ -170,22 +179,37 @@ impl PendingPostings {
         let Some(bucket) = self.bucket.take() else {
             return Ok(());
         };
-        let mut per_key: HashMap<&str, Vec<u16>> = HashMap::default();
-        for (keys, offsets) in self.groups.values() {
-            for k in &keys.keys {
-                per_key
-                    .entry(k.as_str())
-                    .or_default()
-                    .extend_from_slice(offsets);
+        // Each key's list, and for each key set the lists of its keys: found once per set.
+        let mut list_of: HashMap<&str, usize> = HashMap::default();
+        let mut lists: Vec<(&str, Vec<u16>)> = Vec::new();
+        let set_lists: Vec<Vec<usize>> = self
+            .sets
+            .iter()
+            .map(|set| {
+                set.keys
+                    .iter()
+                    .map(|k| {
+                        *list_of.entry(k.as_str()).or_insert_with(|| {
+                            lists.push((k.as_str(), Vec::new()));
+                            lists.len() - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        // Records come in id order (an import inserts in order), so each list is filled in
+        // order and needs no sort; the check keeps that true whatever the caller did.
+        if !self.records.is_sorted_by_key(|(offset, _)| *offset) {
+            self.records.sort_by_key(|(offset, _)| *offset);
+        }
+        for (offset, set) in &self.records {
+            for list in &set_lists[*set as usize] {
+                lists[*list].1.push(*offset);
             }
         }
-        let mut lists: Vec<(&str, Vec<u16>)> = per_key.into_iter().collect();
         lists.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let fresh = bucket >= self.fresh_from && !self.written.contains(&bucket);
         for (key, mut offsets) in lists {
-            // A key's offsets are sorted runs, one per name holding it: the stable sort
-            // merges runs, where an unstable one sorted them afresh (5% of the writer).
-            offsets.sort();
             offsets.dedup();
             if fresh {
                 tx.prepare_cached(
@@ -198,6 +222,8 @@ impl PendingPostings {
         }
         self.written.insert(bucket);
         self.groups.clear();
+        self.sets.clear();
+        self.records.clear();
         Ok(())
     }
 }

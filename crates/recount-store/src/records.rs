@@ -228,6 +228,12 @@ pub struct ImportBatch<'s> {
     file_name: String,
     mode: ImportMode,
     sources: HashMap<String, i64>,
+    /// The source looked up last, with its id: records of one source come together, and
+    /// comparing names is cheaper than hashing one.
+    last_source: Option<(String, i64)>,
+    /// The report looked up last (source id, report_id, database id): a testimony's records
+    /// are usually adjacent.
+    last_report: Option<(i64, String, i64)>,
     /// Report ids met in this import (source id → report_id → database id).
     reports: HashMap<i64, HashMap<String, i64>>,
     reports_held: usize,
@@ -275,16 +281,21 @@ const ROWS_PER_INSERT: usize = 32;
 
 /// The statement that inserts `rows` records (30 parameters each), leaving any that is
 /// already stored (same source and record id) as it is.
+///
+/// `OR IGNORE` rather than `ON CONFLICT (source_id, record_id) DO NOTHING`: the one unique key
+/// of `records` besides its id is that pair, so both skip the same rows, but a statement that
+/// may abort halfway (on a NOT NULL column, say) keeps a statement journal of every page it
+/// changes, and one that ignores cannot abort (2% of the writer's instructions). The NOT NULL
+/// columns are always bound from values the record has, so no row is ignored for them.
 fn insert_sql(rows: usize) -> String {
     let row = format!("({})", ["?"; 30].join(", "));
     format!(
-        "INSERT INTO records (source_id, record_id, content_hash, import_id, import_row,
+        "INSERT OR IGNORE INTO records (source_id, record_id, content_hash, import_id, import_row,
         name, given_name, family_name, patronymic, sex, birth_date, birth_first_day,
         birth_last_day, birth_place, document_id, age_min, age_max, citizenship, origin,
         residence, event, event_date, event_first_day, event_last_day, place, informant,
         report_id, quote, notes, name_keys)
-        VALUES {}
-        ON CONFLICT (source_id, record_id) DO NOTHING",
+        VALUES {}",
         vec![row; rows].join(", ")
     )
 }
@@ -464,6 +475,8 @@ impl Store {
             file_name: file_name.to_owned(),
             mode,
             sources: HashMap::default(),
+            last_source: None,
+            last_report: None,
             reports: HashMap::default(),
             reports_held: 0,
             seen_existing: HashMap::default(),
@@ -505,7 +518,13 @@ impl ImportBatch<'_> {
     }
 
     fn source_id(&mut self, name: &SourceName) -> Result<i64> {
+        if let Some((last, id)) = &self.last_source
+            && last == name.as_str()
+        {
+            return Ok(*id);
+        }
         if let Some(id) = self.sources.get(name.as_str()) {
+            self.last_source = Some((name.0.clone(), *id));
             return Ok(*id);
         }
         self.tx().execute(
@@ -571,8 +590,29 @@ impl ImportBatch<'_> {
         let Some(report) = report else {
             return Ok(None);
         };
-        if let Some(id) = self.reports.get(&source_id).and_then(|m| m.get(report)) {
+        if let Some((source, last, id)) = &self.last_report
+            && *source == source_id
+            && last == report
+        {
             return Ok(Some(*id));
+        }
+        let id = self.look_up_report(source_id, report)?;
+        match &mut self.last_report {
+            Some((source, last, last_id)) => {
+                *source = source_id;
+                last.clear();
+                last.push_str(report);
+                *last_id = id;
+            }
+            None => self.last_report = Some((source_id, report.to_owned(), id)),
+        }
+        Ok(Some(id))
+    }
+
+    /// The database id of `report` of source `source_id`, inserted if new.
+    fn look_up_report(&mut self, source_id: i64, report: &str) -> Result<i64> {
+        if let Some(id) = self.reports.get(&source_id).and_then(|m| m.get(report)) {
+            return Ok(*id);
         }
         // A report met for the first time is usually new: try to insert it first.
         let inserted = self
@@ -595,7 +635,7 @@ impl ImportBatch<'_> {
             .entry(source_id)
             .or_default()
             .insert(report.to_owned(), id);
-        Ok(Some(id))
+        Ok(id)
     }
 
     /// Stores `record`, read from `row` of the file, with the blocking keys of its name.
