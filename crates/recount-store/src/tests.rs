@@ -866,7 +866,7 @@ fn numbered(source: &str, id: &str, name: &str) -> PreparedRecord {
     // Reports of their own for some records, shared by neighbours for others: chunks meet
     // several new reports at once, and reports stored by the first import.
     let n: u32 = id[1..].parse().unwrap();
-    r.report_id = Some(if n % 2 == 0 {
+    r.report_id = Some(if n.is_multiple_of(2) {
         format!("T-{n}")
     } else {
         format!("T-{}", n / 10)
