@@ -3,12 +3,12 @@
 
 use crate::mapping::Mapping;
 use crate::{Options, Problem, ProblemKind};
+use foldhash::HashMap;
 use recount_types::{
     AgeRange, CountryCode, EventDate, EventTerm, EventVocabulary, Informant, PartialDate,
     RECORDS_CSV_V1_COLUMNS, Record, Sex, SourceName, ValueError, parse_country_list,
 };
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 // Indices into RECORDS_CSV_V1_COLUMNS.
 const SOURCE: usize = 0;
@@ -75,7 +75,7 @@ impl FieldReader {
             source: options.source.clone(),
             vocabulary: options.vocabulary.clone(),
             mapping: options.mapping.clone().unwrap_or_default(),
-            parsed: RefCell::new(vec![HashMap::new(); RECORDS_CSV_V1_COLUMNS.len()]),
+            parsed: RefCell::new(vec![HashMap::default(); RECORDS_CSV_V1_COLUMNS.len()]),
         }
     }
 

@@ -5,6 +5,7 @@
 //! between them through a bounded channel, so memory stays bounded however large the file.
 
 use crate::PipelineError;
+use foldhash::HashMap;
 use recount_import::{
     ImportError, Mapping, Options, Problem, ProblemKind, Problems, RecordReader, TextEncoding,
 };
@@ -14,7 +15,6 @@ use recount_store::{
     SourceOutcome, Store,
 };
 use recount_types::{Record, SourceName};
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
@@ -110,7 +110,7 @@ const NAME_CACHE: usize = 1 << 15;
 impl NameKeyCache {
     fn new() -> Self {
         NameKeyCache {
-            map: HashMap::new(),
+            map: HashMap::default(),
             probe: String::new(),
         }
     }

@@ -36,12 +36,24 @@ impl AgeRange {
 }
 
 impl fmt::Display for AgeRange {
+    /// `57` or `55-60`, written digit by digit (see `PartialDate`'s `Display`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_exact() {
-            write!(f, "{}", self.min)
-        } else {
-            write!(f, "{}-{}", self.min, self.max)
+        fn push(buf: &mut [u8; 7], len: &mut usize, years: u8) {
+            for (div, at_least) in [(100, 100), (10, 10), (1, 0)] {
+                if years >= at_least {
+                    buf[*len] = b'0' + years / div % 10;
+                    *len += 1;
+                }
+            }
         }
+        let (mut buf, mut len) = ([0u8; 7], 0);
+        push(&mut buf, &mut len, self.min);
+        if !self.is_exact() {
+            buf[len] = b'-';
+            len += 1;
+            push(&mut buf, &mut len, self.max);
+        }
+        f.write_str(std::str::from_utf8(&buf[..len]).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -111,6 +123,18 @@ mod tests {
     fn display_round_trips() {
         for s in ["57", "55-60"] {
             assert_eq!(s.parse::<AgeRange>().unwrap().to_string(), s);
+        }
+        // Every age and range, against the formatting machinery the digits replace.
+        for min in 0..=130u8 {
+            for max in min..=130 {
+                let age = AgeRange::new(min, max).unwrap();
+                let expected = if min == max {
+                    format!("{min}")
+                } else {
+                    format!("{min}-{max}")
+                };
+                assert_eq!(age.to_string(), expected);
+            }
         }
     }
 }

@@ -112,15 +112,34 @@ fn days_from_civil(year: u16, month: u8, day: u8) -> i32 {
 }
 
 impl fmt::Display for PartialDate {
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, written digit by digit: an import writes two dates
+    /// per record (for its content hash), and the formatting machinery's padded integers
+    /// were a tenth of the reading thread's time.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}", self.year)?;
-        if let Some(m) = self.month {
-            write!(f, "-{m:02}")?;
+        let digit = |v: u16| b'0' + (v % 10) as u8;
+        let y = self.year;
+        let mut buf = [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+        ];
+        let mut len = 4;
+        for part in [self.month, self.day].into_iter().flatten() {
+            buf[len..len + 3].copy_from_slice(&[
+                b'-',
+                digit(u16::from(part) / 10),
+                digit(u16::from(part)),
+            ]);
+            len += 3;
         }
-        if let Some(d) = self.day {
-            write!(f, "-{d:02}")?;
-        }
-        Ok(())
+        f.write_str(std::str::from_utf8(&buf[..len]).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -206,8 +225,12 @@ impl EventDate {
 impl fmt::Display for EventDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EventDate::On(d) => write!(f, "{d}"),
-            EventDate::Between(a, b) => write!(f, "{a}/{b}"),
+            EventDate::On(d) => d.fmt(f),
+            EventDate::Between(a, b) => {
+                a.fmt(f)?;
+                f.write_str("/")?;
+                b.fmt(f)
+            }
         }
     }
 }
@@ -259,6 +282,25 @@ mod tests {
         check("2024-02-29", Ok("2024-02-29"));
         check("2022-09/2023-03", Ok("2022-09/2023-03"));
         check(" 2022-09-21 ", Ok("2022-09-21"));
+    }
+
+    #[test]
+    fn every_date_is_written_as_padded_iso() {
+        for year in 1900..=2100u16 {
+            let y = PartialDate::year_only(year).unwrap();
+            assert_eq!(y.to_string(), format!("{year:04}"));
+            for month in 1..=12u8 {
+                let m = PartialDate::year_month(year, month).unwrap();
+                assert_eq!(m.to_string(), format!("{year:04}-{month:02}"));
+                for day in 1..=31u8 {
+                    if let Some(d) = PartialDate::ymd(year, month, day) {
+                        assert_eq!(d.to_string(), format!("{year:04}-{month:02}-{day:02}"));
+                        let range = EventDate::Between(y, d);
+                        assert_eq!(range.to_string(), format!("{y}/{d}"));
+                    }
+                }
+            }
+        }
     }
 
     #[test]
