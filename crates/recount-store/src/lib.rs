@@ -105,6 +105,15 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Whether `e` says another connection holds a lock the call needed.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 impl Store {
     /// Creates a new project database file at `path` and applies every migration. Fails when a
     /// file already exists there or its directory does not.
@@ -151,7 +160,14 @@ impl Store {
     fn ready(conn: rusqlite::Connection, label: &str) -> Result<Store> {
         // WAL lets readers (the web desk) work while an import writes; NORMAL synchronous is
         // durable across application crashes and only risks the last commit on power loss.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => {}
+            // An import writing its pages once holds the project in a rollback journal (see
+            // `ImportBatch::writes_pages_once`); this connection reads as it was until the
+            // import commits, and the import puts the WAL back when it ends.
+            Err(e) if is_busy(&e) => {}
+            Err(e) => return Err(e.into()),
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;

@@ -933,3 +933,58 @@ fn many_records_at_once_do_what_one_at_a_time_does() {
         assert_postings_match_record_keys(&all);
     }
 }
+
+fn journal_mode(store: &Store) -> String {
+    let Db::Sqlite(conn) = &store.db;
+    conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn an_import_alone_writes_its_pages_once_and_the_wal_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.sqlite");
+    let mut store = Store::create(&path).unwrap();
+    assert_eq!(journal_mode(&store), "wal");
+    // Committed.
+    let mut batch = store.begin_import("a.csv", ImportMode::Strict).unwrap();
+    assert!(batch.writes_pages_once());
+    batch.put(&full_record("1"), 2, &[]).unwrap();
+    // Another connection opened meanwhile reads the project as it was.
+    let reader = Store::open(&path).unwrap();
+    assert_eq!(reader.record_count().unwrap(), 0);
+    batch.commit().unwrap();
+    assert_eq!(journal_mode(&store), "wal");
+    assert_eq!(reader.record_count().unwrap(), 1);
+    drop(reader);
+    // Rolled back.
+    let mut batch = store.begin_import("b.csv", ImportMode::Strict).unwrap();
+    assert!(batch.writes_pages_once());
+    batch.put(&full_record("2"), 2, &[]).unwrap();
+    drop(batch);
+    assert_eq!(journal_mode(&store), "wal");
+    assert_eq!(store.record_count().unwrap(), 1);
+    // A project reopened after an import is in WAL mode too.
+    drop(store);
+    assert_eq!(journal_mode(&Store::open(&path).unwrap()), "wal");
+}
+
+#[test]
+fn an_import_beside_another_connection_stays_in_the_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.sqlite");
+    let mut store = Store::create(&path).unwrap();
+    let desk = Store::open(&path).unwrap();
+    assert_eq!(desk.record_count().unwrap(), 0);
+    let started = std::time::Instant::now();
+    let mut batch = store.begin_import("a.csv", ImportMode::Strict).unwrap();
+    // SQLite refuses at once; the import does not wait for the other connection.
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert!(!batch.writes_pages_once());
+    batch.put(&full_record("1"), 2, &[]).unwrap();
+    // In the WAL, the other connection keeps reading while the import writes.
+    assert_eq!(desk.record_count().unwrap(), 0);
+    batch.commit().unwrap();
+    assert_eq!(desk.record_count().unwrap(), 1);
+    assert_eq!(journal_mode(&store), "wal");
+}
