@@ -124,11 +124,12 @@ impl TypedText {
             buf: String::with_capacity(48),
             ends: [0; TYPED.len()],
         };
-        // Each field exactly as `Record::to_csv_v1_row` writes it (their Display forms).
+        // Each field exactly as `Record::to_csv_v1_row` writes it (their Display forms; the
+        // names that Display writes are pushed as they are, without the formatting machinery).
         for (i, column) in TYPED.iter().enumerate() {
             let b = &mut t.buf;
             let _ = match column {
-                6 => r.sex.map_or(Ok(()), |v| write!(b, "{v}")),
+                6 => b.write_str(r.sex.map_or("", |v| v.as_str())),
                 7 => r.birth_date.map_or(Ok(()), |v| write!(b, "{v}")),
                 10 => r.age.map_or(Ok(()), |v| write!(b, "{v}")),
                 11 => {
@@ -140,10 +141,10 @@ impl TypedText {
                     }
                     Ok(())
                 }
-                12 => r.origin.map_or(Ok(()), |v| write!(b, "{v}")),
-                14 => r.event.as_ref().map_or(Ok(()), |v| write!(b, "{v}")),
+                12 => b.write_str(r.origin.as_ref().map_or("", |v| v.as_str())),
+                14 => b.write_str(r.event.as_ref().map_or("", |v| v.as_str())),
                 15 => r.event_date.map_or(Ok(()), |v| write!(b, "{v}")),
-                _ => r.informant.map_or(Ok(()), |v| write!(b, "{v}")),
+                _ => b.write_str(r.informant.map_or("", |v| v.as_str())),
             };
             t.ends[i] = t.buf.len();
         }
