@@ -523,3 +523,64 @@ fn a_one_gigabyte_file_streams_in_bounded_memory() {
     assert!(peak < 500 << 20, "peak memory {} MiB", peak >> 20);
     assert_eq!(count(dir.path()), rows);
 }
+
+/// An import killed halfway (`kill -9`, a crash) leaves the project as it was: it ran in a
+/// rollback journal (it had the project to itself), and the next open rolls the journal back
+/// and puts the WAL back.
+#[test]
+fn a_killed_import_changes_nothing() {
+    use std::io::Write;
+    let dir = project();
+    let before = count(dir.path());
+    let mut f =
+        std::io::BufWriter::new(std::fs::File::create(dir.path().join("many.csv")).unwrap());
+    writeln!(f, "source,record_id,name,event,quote").unwrap();
+    for i in 0..300_000 {
+        writeln!(
+            f,
+            "many,{i},Асанов Бекболат {i},exit_refused,сказали что в списке"
+        )
+        .unwrap();
+    }
+    f.flush().unwrap();
+    drop(f);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_recount"))
+        .args(["import", "many.csv"])
+        .current_dir(dir.path())
+        .env_remove("RECOUNT_DB")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The journal holds the pages the import changed once its transaction has begun.
+    let journal = dir.path().join("recount.sqlite-journal");
+    let started = std::time::Instant::now();
+    while !journal.metadata().is_ok_and(|m| m.len() > 0) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import ended before it could be killed"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        journal.metadata().is_ok_and(|m| m.len() > 0),
+        "the killed import left its journal"
+    );
+    assert_eq!(count(dir.path()), before);
+    // The open rolled the journal back, and the project is in WAL mode again.
+    assert!(!journal.metadata().is_ok_and(|m| m.len() > 0));
+    assert!(
+        dir.path().join("recount.sqlite-wal").exists() || {
+            // The WAL file appears with the first write; the header says WAL either way.
+            let header = std::fs::read(dir.path().join("recount.sqlite")).unwrap();
+            header[18] == 2 && header[19] == 2
+        }
+    );
+    let out = recount(dir.path(), &["import", "many.csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(count(dir.path()), before + 300_000);
+}
