@@ -464,7 +464,10 @@ fn write_pages_once(conn: &rusqlite::Connection) -> Result<bool> {
         r.get::<_, String>(0)
     }) {
         Ok(mode) if mode.eq_ignore_ascii_case("truncate") => {
-            conn.pragma_update(None, "synchronous", "FULL")?;
+            if let Err(e) = conn.pragma_update(None, "synchronous", "FULL") {
+                let _ = conn.pragma_update(None, "journal_mode", "WAL");
+                return Err(e.into());
+            }
             Ok(true)
         }
         // A database in memory keeps its journal.
@@ -479,76 +482,92 @@ impl Store {
     pub fn begin_import(&mut self, file_name: &str, mode: ImportMode) -> Result<ImportBatch<'_>> {
         let Db::Sqlite(conn) = &mut self.db;
         let conn: &rusqlite::Connection = conn;
-        conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-        let pages_once = write_pages_once(conn)?;
         // Foreign keys are checked once at commit, over the references this import wrote,
         // instead of by every insert (a sixth of the writing). The setting cannot change inside a
         // transaction, so it changes here and comes back when the batch ends.
         let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
-        conn.pragma_update(None, "foreign_keys", false)?;
-        // The CHECK constraints of `records` restate what the record's types guarantee (a sex,
-        // an age range, a country code, an informant are valid by construction; a record id's
-        // emptiness is checked in `put_prepared`), and evaluating them was a twentieth of the
-        // writer's instructions.
-        conn.pragma_update(None, "ignore_check_constraints", true)?;
-        // `&mut self` guarantees no other transaction is open on this connection.
-        let tx =
-            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Deferred)?;
-        tx.execute("INSERT INTO imports (file_name) VALUES (?1)", [file_name])?;
-        let import_id = tx.last_insert_rowid();
-        let max_id: i64 =
-            tx.query_row("SELECT coalesce(max(id), 0) FROM records", [], |r| r.get(0))?;
-        Ok(ImportBatch {
-            tx: Some(tx),
-            insert: BorrowingStatement::prepare(conn, &insert_sql(1))?,
-            insert_many: BorrowingStatement::prepare(conn, &insert_sql(ROWS_PER_INSERT))?,
-            last_record_id: max_id,
-            update: None,
-            insert_report: BorrowingStatement::prepare(conn, INSERT_REPORT)?,
-            select_report: conn.prepare(SELECT_REPORT)?,
-            conn,
-            import_id,
-            file_name: file_name.to_owned(),
-            mode,
-            sources: HashMap::default(),
-            last_source: None,
-            last_report: None,
-            reports: HashMap::default(),
-            reports_held: 0,
-            seen_existing: HashMap::default(),
-            postings: PendingPostings::new(max_id),
-            key_changes: PendingChanges::default(),
-            records_before: max_id,
-            events: Vec::new(),
-            spans: BTreeMap::new(),
-            foreign_keys,
-            deferred_indexes: 0,
-            pages_once,
-            summary: ImportSummary::default(),
-        })
+        let pages_once = write_pages_once(conn)?;
+        let started = start_import(conn, file_name, mode, foreign_keys, pages_once);
+        if started.is_err() {
+            // The batch that would have put the settings back does not exist.
+            restore_settings(conn, foreign_keys, pages_once);
+        }
+        started
+    }
+}
+
+/// The import's settings and transaction, as [`Store::begin_import`] starts them.
+fn start_import<'s>(
+    conn: &'s rusqlite::Connection,
+    file_name: &str,
+    mode: ImportMode,
+    foreign_keys: bool,
+    pages_once: bool,
+) -> Result<ImportBatch<'s>> {
+    conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    // The CHECK constraints of `records` restate what the record's types guarantee (a sex, an
+    // age range, a country code, an informant are valid by construction; a record id's
+    // emptiness is checked in `ImportBatch::references`), and evaluating them was a twentieth
+    // of the writer's instructions.
+    conn.pragma_update(None, "ignore_check_constraints", true)?;
+    // `&mut Store` guarantees no other transaction is open on this connection.
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Deferred)?;
+    tx.execute("INSERT INTO imports (file_name) VALUES (?1)", [file_name])?;
+    let import_id = tx.last_insert_rowid();
+    let max_id: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM records", [], |r| r.get(0))?;
+    Ok(ImportBatch {
+        tx: Some(tx),
+        insert: BorrowingStatement::prepare(conn, &insert_sql(1))?,
+        insert_many: BorrowingStatement::prepare(conn, &insert_sql(ROWS_PER_INSERT))?,
+        last_record_id: max_id,
+        update: None,
+        insert_report: BorrowingStatement::prepare(conn, INSERT_REPORT)?,
+        select_report: conn.prepare(SELECT_REPORT)?,
+        conn,
+        import_id,
+        file_name: file_name.to_owned(),
+        mode,
+        sources: HashMap::default(),
+        last_source: None,
+        last_report: None,
+        reports: HashMap::default(),
+        reports_held: 0,
+        seen_existing: HashMap::default(),
+        postings: PendingPostings::new(max_id),
+        key_changes: PendingChanges::default(),
+        records_before: max_id,
+        events: Vec::new(),
+        spans: BTreeMap::new(),
+        foreign_keys,
+        deferred_indexes: 0,
+        pages_once,
+        summary: ImportSummary::default(),
+    })
+}
+
+/// Puts back what an import changed in the connection's settings. A failure here cannot be
+/// reported and changes nothing stored (every open sets the journal mode again).
+fn restore_settings(conn: &rusqlite::Connection, foreign_keys: bool, pages_once: bool) {
+    let _ = conn.pragma_update(None, "cache_size", -DEFAULT_CACHE_KIB);
+    let _ = conn.pragma_update(None, "ignore_check_constraints", false);
+    if pages_once {
+        let _ = conn.pragma_update(None, "journal_mode", "WAL");
+        let _ = conn.pragma_update(None, "synchronous", "NORMAL");
+    }
+    if foreign_keys {
+        let _ = conn.pragma_update(None, "foreign_keys", true);
     }
 }
 
 impl Drop for ImportBatch<'_> {
     fn drop(&mut self) {
-        // Not committed: roll back. Either way the connection gets its usual cache back; a
+        // Not committed: roll back. Either way the connection gets its usual settings back; a
         // failure here cannot be reported and changes nothing stored.
         if let Some(tx) = self.tx.take() {
             let _ = tx.rollback();
         }
-        let _ = self
-            .conn
-            .pragma_update(None, "cache_size", -DEFAULT_CACHE_KIB);
-        let _ = self
-            .conn
-            .pragma_update(None, "ignore_check_constraints", false);
-        if self.pages_once {
-            let _ = self.conn.pragma_update(None, "journal_mode", "WAL");
-            let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
-        }
-        if self.foreign_keys {
-            let _ = self.conn.pragma_update(None, "foreign_keys", true);
-        }
+        restore_settings(self.conn, self.foreign_keys, self.pages_once);
     }
 }
 
