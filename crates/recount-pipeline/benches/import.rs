@@ -75,66 +75,49 @@ fn peak_memory_mib() -> f64 {
         .map_or(f64::NAN, |kib| kib / 1024.0)
 }
 
-/// CPU seconds (user + system) this process has used, from /proc/self/stat (100 ticks/s): on a
-/// shared machine, records per CPU-second is the figure that does not depend on other load.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let f: Vec<f64> = after
-        .split_whitespace()
-        .map(|x| x.parse().unwrap_or(0.0))
-        .collect();
-    if f.len() > 13 {
-        (f[11] + f[12]) / 100.0
-    } else {
-        f64::NAN
-    }
+/// User + system CPU seconds in a `/proc/.../stat` line (100 ticks a second).
+fn stat_cpu_seconds(stat: &str) -> Option<f64> {
+    let after = stat.rsplit_once(')')?.1;
+    let mut fields = after.split_whitespace().skip(11);
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    Some((user + system) / 100.0)
 }
 
-/// CPU seconds of each thread of this process: (thread id, name, seconds).
-fn thread_cpu() -> Vec<(String, String, f64)> {
-    let mut out = Vec::new();
+/// CPU seconds (user + system) this process has used: on a shared machine, records per
+/// CPU-second is the figure that does not depend on other load.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    stat_cpu_seconds(&stat).unwrap_or(f64::NAN)
+}
+
+/// CPU seconds of each thread of this process, by thread id.
+fn thread_cpu() -> Vec<(String, f64)> {
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return out;
+        return Vec::new();
     };
-    for task in tasks.flatten() {
-        let tid = task.file_name().to_string_lossy().into_owned();
-        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
-        let name = stat
-            .split_once('(')
-            .and_then(|(_, r)| r.rsplit_once(')'))
-            .map_or("?", |(n, _)| n)
-            .to_owned();
-        let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-        let f: Vec<f64> = after
-            .split_whitespace()
-            .map(|x| x.parse().unwrap_or(0.0))
-            .collect();
-        if f.len() > 13 {
-            out.push((tid, name, (f[11] + f[12]) / 100.0));
-        }
-    }
-    out
+    tasks
+        .flatten()
+        .filter_map(|task| {
+            let stat = std::fs::read_to_string(task.path().join("stat")).ok()?;
+            let tid = task.file_name().to_string_lossy().into_owned();
+            Some((tid, stat_cpu_seconds(&stat)?))
+        })
+        .collect()
 }
 
 /// Samples every thread's CPU time until `stop`, keeping the last reading of each (a thread's
 /// figures vanish with it): which thread bounds the import's time on two idle cores.
 fn sample_threads(
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-) -> std::collections::BTreeMap<String, (String, f64)> {
-    let me = std::process::id().to_string();
+) -> std::collections::BTreeMap<String, f64> {
     let mut seen = std::collections::BTreeMap::new();
-    let mut sampler_tid = None;
+    // This thread is left out: its figure is the sampling's, not the import's.
+    let sampler_tid = std::fs::read_link("/proc/thread-self")
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
     loop {
-        for (tid, name, cpu) in thread_cpu() {
-            seen.insert(tid, (name, cpu));
-        }
-        if sampler_tid.is_none() {
-            // This thread is the one whose figure grows least; it is left out below.
-            sampler_tid = std::fs::read_link("/proc/thread-self")
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
-        }
+        seen.extend(thread_cpu());
         if stop.load(std::sync::atomic::Ordering::Relaxed) {
             break;
         }
@@ -143,7 +126,6 @@ fn sample_threads(
     if let Some(t) = sampler_tid {
         seen.remove(&t);
     }
-    let _ = me;
     seen
 }
 
@@ -158,8 +140,7 @@ struct Timed {
 
 fn import_once(path: &std::path::Path, csv: &std::path::Path) -> (Timed, Store) {
     let mut store = Store::create(path).expect("a project database");
-    let before: std::collections::BTreeMap<String, f64> =
-        thread_cpu().into_iter().map(|(t, _, c)| (t, c)).collect();
+    let before: std::collections::BTreeMap<String, f64> = thread_cpu().into_iter().collect();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let sampler = {
         let stop = stop.clone();
@@ -180,7 +161,7 @@ fn import_once(path: &std::path::Path, csv: &std::path::Path) -> (Timed, Store) 
     // bounds the wall time on two idle cores.
     let mut busy: Vec<(String, f64)> = threads
         .into_iter()
-        .map(|(tid, (_, c))| {
+        .map(|(tid, c)| {
             let c = c - before.get(&tid).copied().unwrap_or(0.0);
             let role = if tid == std::process::id().to_string() {
                 "reader"
